@@ -1,0 +1,2 @@
+package org.mapfs.api;
+public enum Errno { ENOENT }

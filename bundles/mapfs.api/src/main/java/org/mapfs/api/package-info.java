@@ -1,4 +1,7 @@
-/** The MapFS API. */
+/**
+ * The MapFS API: normalized paths, file attributes, the errno-carrying {@link org.mapfs.api.FsException}, and the
+ * {@link org.mapfs.api.Mount} that front-ends serve.
+ */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")
 package org.mapfs.api;

@@ -1,0 +1,65 @@
+package org.mapfs.api;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One merged view: what front-ends (FUSE, java.nio) call. Paths are relative to the mount's root; operations
+ * behave as on one POSIX file system, and every failure is an {@link FsException} with its errno.
+ * Registered as an OSGi service with the property {@value #NAME_PROPERTY}.
+ */
+public interface Mount {
+	/** Service property holding the mount's name. */
+	String NAME_PROPERTY = "mapfs.mount";
+
+	String name();
+
+	/** True if the mount has no writable overlay: every change fails with EROFS. */
+	boolean isReadOnly();
+
+	/** lstat: never follows a final symlink. */
+	FileAttributes stat(FsPath path) throws FsException;
+
+	/**
+	 * The merged listing of a directory, each name once, without {@code .} and {@code ..}. The list is a
+	 * snapshot, so offsets into it stay stable while a front-end holds it for an open directory.
+	 */
+	List<DirEntry> list(FsPath dir) throws FsException;
+
+	FileHandle open(FsPath path, Set<OpenFlag> flags) throws FsException;
+
+	/** Creates a regular file and opens it read-write; {@code exclusive} is O_EXCL. */
+	FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException;
+
+	void mkdir(FsPath path, int mode, Caller caller) throws FsException;
+
+	void mknod(FsPath path, FileType type, int mode, long rdev, Caller caller) throws FsException;
+
+	void symlink(FsPath link, String target, Caller caller) throws FsException;
+
+	String readlink(FsPath path) throws FsException;
+
+	/** Makes {@code link} another name of {@code existing}. */
+	void link(FsPath existing, FsPath link) throws FsException;
+
+	void unlink(FsPath path) throws FsException;
+
+	void rmdir(FsPath path) throws FsException;
+
+	void rename(FsPath from, FsPath to, RenameMode mode) throws FsException;
+
+	void setattr(FsPath path, AttributeChange change) throws FsException;
+
+	void truncate(FsPath path, long size) throws FsException;
+
+	/** The value of an extended attribute; ENODATA if it is not set. */
+	byte[] getxattr(FsPath path, String name) throws FsException;
+
+	List<String> listxattr(FsPath path) throws FsException;
+
+	void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException;
+
+	void removexattr(FsPath path, String name) throws FsException;
+
+	StatFs statfs() throws FsException;
+}

@@ -1,0 +1,52 @@
+package org.mapfs.api.policy;
+
+import org.mapfs.api.DirEntry;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.store.WritableStore;
+
+/**
+ * A policy applied to one overlay. The union engine walks layers, orchestrates copy-up (work area, metadata,
+ * publish) and asks this object about the overlay's on-disk format and the data of private copies. The data
+ * path is the policy's: a block-level policy may keep unchanged blocks in the repository.
+ */
+public interface OverlayPolicy {
+	/** True if an overlay entry with these attributes marks a deleted repository entry. */
+	boolean isWhiteout(FileAttributes attrs);
+
+	/** True if the entry of a listing marks a deleted repository entry (readdir without a stat each). */
+	boolean isWhiteout(DirEntry entry);
+
+	/** Writes a whiteout at {@code path} in {@code store} (the overlay or its work area). */
+	void writeWhiteout(WritableStore store, FsPath path) throws FsException;
+
+	/** True if the overlay directory hides everything below it in lower layers. */
+	boolean isOpaque(FsPath dir) throws FsException;
+
+	/** Marks a directory in {@code store} (the overlay or its work area) opaque. */
+	void markOpaque(WritableStore store, FsPath dir) throws FsException;
+
+	/** True for extended attributes the policy keeps for itself: hidden from clients, never set by them. */
+	boolean isInternalXattr(String name);
+
+	/**
+	 * True if a metadata change (chmod, chown, utimens, setxattr) of a repository file copies up metadata only;
+	 * the data follows at the first write.
+	 */
+	boolean isMetadataOnlyCopyUp();
+
+	/**
+	 * Writes the private data of the file at {@code origin} into the regular file {@code staged} in the overlay's
+	 * work area, which the engine has created empty. The engine copies metadata and publishes the file.
+	 */
+	void copyUp(Origin origin, FileAttributes attrs, FsPath staged) throws FsException;
+
+	/**
+	 * Opens the data of a regular file in the overlay.
+	 *
+	 * @param origin where its repository version lives, or null for a file created in the overlay
+	 */
+	FileData open(FsPath path, Origin origin, boolean writable) throws FsException;
+}

@@ -5,6 +5,7 @@ import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FileData;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
+import org.mapfs.api.store.Store;
 import org.mapfs.api.store.WritableStore;
 
 /**
@@ -13,17 +14,20 @@ import org.mapfs.api.store.WritableStore;
  * path is the policy's: a block-level policy may keep unchanged blocks in the repository.
  */
 public interface OverlayPolicy {
-	/** True if an overlay entry with these attributes marks a deleted repository entry. */
-	boolean isWhiteout(FileAttributes attrs);
+	/**
+	 * True if the entry at {@code path} in {@code store}, with these attributes, marks a deleted entry of the
+	 * layers below. Asked of every layer: a lower layer may be a former overlay.
+	 */
+	boolean isWhiteout(Store store, FsPath path, FileAttributes attrs) throws FsException;
 
-	/** True if the entry of a listing marks a deleted repository entry (readdir without a stat each). */
-	boolean isWhiteout(DirEntry entry);
+	/** False if a listing entry of this type can never be a whiteout, so readdir need not stat it. */
+	boolean mayBeWhiteout(DirEntry entry);
 
 	/** Writes a whiteout at {@code path} in {@code store} (the overlay or its work area). */
 	void writeWhiteout(WritableStore store, FsPath path) throws FsException;
 
-	/** True if the overlay directory hides everything below it in lower layers. */
-	boolean isOpaque(FsPath dir) throws FsException;
+	/** True if the directory {@code dir} of {@code store} hides everything below it in the layers below. */
+	boolean isOpaque(Store store, FsPath dir) throws FsException;
 
 	/** Marks a directory in {@code store} (the overlay or its work area) opaque. */
 	void markOpaque(WritableStore store, FsPath dir) throws FsException;

@@ -1,5 +1,6 @@
 package org.mapfs.api.store;
 
+import java.net.URI;
 import java.util.List;
 
 import org.mapfs.api.DirEntry;
@@ -19,6 +20,12 @@ public interface Store {
 	String ID_PROPERTY = "mapfs.store";
 
 	String id();
+
+	/**
+	 * Where the store's root is, as a URI (a {@code file:} URI for a local directory), so that a mount can refuse
+	 * an overlay that lies inside its repository.
+	 */
+	URI location();
 
 	/** lstat. */
 	FileAttributes stat(FsPath path) throws FsException;

@@ -1,0 +1,134 @@
+package org.mapfs.core;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.mapfs.api.AttributeChange;
+import org.mapfs.api.Caller;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.OverlayPolicy;
+import org.mapfs.api.store.Store;
+import org.mapfs.api.store.WritableStore;
+
+/**
+ * Making the private copy of a repository entry in the overlay. Parents first, each with its metadata; every
+ * entry is built in the overlay's work area and published with one rename, so a crash never leaves a partial
+ * copy visible. The parent's times are restored afterwards: a copy-up is not a change the client made.
+ * Callers hold the mount's namespace lock.
+ */
+final class CopyUp {
+	private final LayerMap map;
+	private final Lookup lookup;
+	private final OverlayPolicy policy;
+	private final Stats stats;
+	private final AtomicLong staging = new AtomicLong();
+
+	CopyUp(LayerMap map, Lookup lookup, OverlayPolicy policy, Stats stats) {
+		this.map = map;
+		this.lookup = lookup;
+		this.policy = policy;
+		this.stats = stats;
+	}
+
+	/** The node after making sure the overlay holds it; a node already in the overlay is returned as it is. */
+	Node copyUp(Node node) throws FsException {
+		if (node.isUpper()) {
+			return node;
+		}
+		// a node looked up before an earlier copy-up of the same operation may be stale
+		node = lookup.lookup(node.path());
+		if (node.isUpper()) {
+			return node;
+		}
+		WritableStore overlay = map.overlayStore();
+		Node parent = copyUp(lookup.lookup(node.path().parent()));
+		FsPath target = map.overlay().storePath(node.path());
+		Layer.Branch src = node.top();
+		FileAttributes attrs = src.attrs();
+		WritableStore work = overlay.work();
+		FsPath staged = stagingName();
+		try {
+			switch (attrs.type()) {
+				case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
+				case REGULAR -> {
+					work.create(staged, 0600, Caller.PROCESS).close();
+					policy.copyUp(node.origin(), attrs, staged);
+					stats.copiedBytes(attrs.size());
+				}
+				case SYMLINK -> work.symlink(staged, src.layer().store.readlink(src.storePath()), Caller.PROCESS);
+				default -> work.mknod(staged, attrs.type(), attrs.mode(), attrs.rdev(), Caller.PROCESS);
+			}
+			copyMetadata(src.layer().store, src.storePath(), attrs, work, staged, overlay.isPrivileged());
+			publish(overlay, parent, staged, target);
+		} catch (FsException e) {
+			discard(work, staged);
+			throw e;
+		}
+		stats.copyUp();
+		return lookup.lookup(node.path());
+	}
+
+	/** A fresh name in the work area. */
+	FsPath stagingName() throws FsException {
+		return FsPath.ROOT.resolve("#" + ProcessHandle.current().pid() + "." + staging.incrementAndGet());
+	}
+
+	/**
+	 * Moves a staged entry into the overlay directory {@code parent}, keeping the parent's times as they were.
+	 */
+	void publish(WritableStore overlay, Node parent, FsPath staged, FsPath target) throws FsException {
+		FileAttributes before = parent.storeAttrs();
+		overlay.publish(staged, target);
+		overlay.setattr(parent.top().storePath(), AttributeChange.times(before.atimeNs(), before.mtimeNs()));
+	}
+
+	/** Removes a staged entry after a failure, best effort: the work area is cleaned at the next mount anyway. */
+	void discard(WritableStore work, FsPath staged) {
+		try {
+			remove(work, staged);
+		} catch (FsException ignored) {
+			// the failure that brought us here is the one the caller reports
+		}
+	}
+
+	/** Removes an entry of the work area and everything below it. */
+	static void remove(WritableStore store, FsPath path) throws FsException {
+		FileAttributes attrs;
+		try {
+			attrs = store.stat(path);
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENOENT) {
+				return;
+			}
+			throw e;
+		}
+		if (attrs.isDirectory()) {
+			for (var e : store.list(path)) {
+				remove(store, path.resolve(e.name()));
+			}
+			store.rmdir(path);
+		} else {
+			store.unlink(path);
+		}
+	}
+
+	/** Extended attributes, owner (where permitted), mode and times, in the order that keeps setuid bits. */
+	void copyMetadata(Store from, FsPath fromPath, FileAttributes attrs, WritableStore to, FsPath toPath,
+			boolean privileged) throws FsException {
+		for (String name : from.listxattr(fromPath)) {
+			if (!policy.isInternalXattr(name) && (privileged || name.startsWith("user."))) {
+				to.setxattr(toPath, name, from.getxattr(fromPath, name), XattrMode.SET);
+			}
+		}
+		if (privileged) {
+			to.setattr(toPath, AttributeChange.owner(attrs.uid(), attrs.gid()));
+		}
+		if (!attrs.isSymlink()) {
+			to.setattr(toPath, AttributeChange.mode(attrs.mode()));
+		}
+		to.setattr(toPath, AttributeChange.times(attrs.atimeNs(), attrs.mtimeNs()));
+	}
+}

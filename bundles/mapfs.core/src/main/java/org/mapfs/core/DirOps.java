@@ -1,0 +1,240 @@
+package org.mapfs.core;
+
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileType;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.RenameMode;
+import org.mapfs.api.policy.OverlayPolicy;
+import org.mapfs.api.store.WritableStore;
+
+/**
+ * Operations that change directories (overlayfs's dir.c): creating entries, over a whiteout where a repository
+ * entry was deleted; removing entries, leaving a whiteout where a repository entry would show again; renames.
+ * Callers hold the mount's namespace lock.
+ */
+final class DirOps {
+	private final LayerMap map;
+	private final Lookup lookup;
+	private final Readdir readdir;
+	private final CopyUp copyUp;
+	private final OverlayPolicy policy;
+	private final Stats stats;
+
+	DirOps(LayerMap map, Lookup lookup, Readdir readdir, CopyUp copyUp, OverlayPolicy policy, Stats stats) {
+		this.map = map;
+		this.lookup = lookup;
+		this.readdir = readdir;
+		this.copyUp = copyUp;
+		this.policy = policy;
+		this.stats = stats;
+	}
+
+	/** How to make a new entry at a path of a store (the overlay itself or its work area). */
+	interface Maker {
+		void make(WritableStore store, FsPath path) throws FsException;
+	}
+
+	/**
+	 * Creates a new entry at {@code path}, which must not exist. Where the overlay holds a whiteout there, the
+	 * entry is built in the work area and replaces the whiteout in one rename; a directory made there is opaque,
+	 * so the deleted repository directory's content stays hidden.
+	 */
+	void create(FsPath path, FileType type, Maker maker) throws FsException {
+		WritableStore overlay = map.overlayStore();
+		Node parent = parentDirectory(path);
+		if (lookup.child(parent, path.name()) != null) {
+			throw new FsException(Errno.EEXIST, path);
+		}
+		parent = copyUp.copyUp(parent);
+		FsPath target = map.overlay().storePath(path);
+		if (!overlayHasEntry(overlay, target)) {
+			maker.make(overlay, target);
+			return;
+		}
+		WritableStore work = overlay.work();
+		FsPath staged = copyUp.stagingName();
+		try {
+			maker.make(work, staged);
+			if (type == FileType.DIRECTORY) {
+				policy.markOpaque(work, staged);
+				// rename(2) puts a directory only over a directory: the whiteout goes first (a crash in between
+				// uncovers the deleted repository directory, never loses data)
+				overlay.unlink(target);
+			}
+			overlay.publish(staged, target);
+		} catch (FsException e) {
+			copyUp.discard(work, staged);
+			throw e;
+		}
+	}
+
+	void link(FsPath existing, FsPath link) throws FsException {
+		WritableStore overlay = map.overlayStore();
+		Node node = lookup.lookup(existing);
+		if (node.isDirectory()) {
+			throw new FsException(Errno.EPERM, existing, "hard link to a directory");
+		}
+		Node parent = parentDirectory(link);
+		if (lookup.child(parent, link.name()) != null) {
+			throw new FsException(Errno.EEXIST, link);
+		}
+		FsPath from = copyUp.copyUp(node).top().storePath();
+		copyUp.copyUp(parent);
+		FsPath target = map.overlay().storePath(link);
+		if (overlayHasEntry(overlay, target)) {
+			// a whiteout: the store cannot link into the work area, so it goes first (a crash in between
+			// uncovers the deleted repository file, never loses data)
+			overlay.unlink(target);
+		}
+		overlay.link(from, target);
+	}
+
+	void unlink(FsPath path) throws FsException {
+		Node node = lookup.lookup(path);
+		if (node.isDirectory()) {
+			throw new FsException(Errno.EISDIR, path);
+		}
+		remove(node);
+	}
+
+	void rmdir(FsPath path) throws FsException {
+		if (path.isRoot()) {
+			throw new FsException(Errno.EBUSY, path);
+		}
+		Node node = lookup.lookup(path);
+		if (!node.isDirectory()) {
+			throw new FsException(Errno.ENOTDIR, path);
+		}
+		if (!readdir.isEmpty(node)) {
+			throw new FsException(Errno.ENOTEMPTY, path);
+		}
+		remove(node);
+	}
+
+	/** Removes a visible entry; a directory must be empty in the merged view. */
+	private void remove(Node node) throws FsException {
+		WritableStore overlay = map.overlayStore();
+		FsPath path = node.path();
+		Node parent = copyUp.copyUp(lookup.lookup(path.parent()));
+		boolean whiteout = lookup.lowerHas(parent, path.name());
+		FsPath target = map.overlay().storePath(path);
+		if (node.isUpper()) {
+			if (node.isDirectory()) {
+				// only whiteouts can be left in it: the merged view is empty
+				CopyUp.remove(overlay, target);
+			} else if (!whiteout) {
+				overlay.unlink(target);
+			}
+		}
+		if (whiteout) {
+			WritableStore work = overlay.work();
+			FsPath staged = copyUp.stagingName();
+			try {
+				policy.writeWhiteout(work, staged);
+				overlay.publish(staged, target);
+			} catch (FsException e) {
+				copyUp.discard(work, staged);
+				throw e;
+			}
+			stats.whiteout();
+		}
+	}
+
+	/**
+	 * rename(2). Files are copied up and renamed in the overlay; a directory that exists only in the overlay is
+	 * renamed as it is; renaming a repository directory gives EXDEV (callers such as mv then copy).
+	 */
+	void rename(FsPath from, FsPath to, RenameMode mode) throws FsException {
+		if (from.isRoot() || to.isRoot()) {
+			throw new FsException(Errno.EBUSY, FsPath.ROOT);
+		}
+		if (to.startsWith(from) && !to.equals(from)) {
+			throw new FsException(Errno.EINVAL, to, "cannot move a directory into itself");
+		}
+		if (from.startsWith(to) && !to.equals(from)) {
+			// the target is an ancestor of the source, so it is not empty: rename(2) checks this first
+			throw new FsException(Errno.ENOTEMPTY, to);
+		}
+		Node src = lookup.lookup(from);
+		Node dstParent = parentDirectory(to);
+		Node dst = lookup.child(dstParent, to.name());
+		if (dst != null) {
+			if (mode == RenameMode.NOREPLACE) {
+				throw new FsException(Errno.EEXIST, to);
+			}
+			if (from.equals(to) || sameFile(src, dst)) {
+				return; // rename(2) of two names of one file does nothing
+			}
+			checkReplace(src, dst);
+		}
+		if (src.isDirectory() && (src.branches().size() > 1 || !src.isUpper())) {
+			throw new FsException(Errno.EXDEV, from, "renaming a repository directory");
+		}
+		WritableStore overlay = map.overlayStore();
+		src = copyUp.copyUp(src);
+		copyUp.copyUp(lookup.lookup(to.parent()));
+		Node srcParent = lookup.lookup(from.parent());
+		boolean whiteout = lookup.lowerHas(srcParent, from.name());
+		FsPath target = map.overlay().storePath(to);
+		if (dst != null && dst.isDirectory() && dst.isUpper()) {
+			CopyUp.remove(overlay, target); // empty in the merged view: only whiteouts left
+		}
+		if (src.isDirectory() && lookup.lowerHas(lookup.lookup(to.parent()), to.name())) {
+			// the moved directory must not merge with a repository directory of its new name
+			policy.markOpaque(overlay, src.top().storePath());
+		}
+		if (src.isDirectory() && dst == null && overlayHasEntry(overlay, target)) {
+			overlay.unlink(target); // a whiteout: rename(2) puts a directory only over a directory
+		}
+		overlay.rename(src.top().storePath(), target, true);
+		if (whiteout) {
+			WritableStore work = overlay.work();
+			FsPath staged = copyUp.stagingName();
+			policy.writeWhiteout(work, staged);
+			overlay.publish(staged, map.overlay().storePath(from));
+			stats.whiteout();
+		}
+	}
+
+	private static boolean sameFile(Node a, Node b) {
+		return a.top().layer() == b.top().layer() && !a.top().synthetic() && !b.top().synthetic()
+				&& a.storeAttrs().ino() == b.storeAttrs().ino() && a.storeAttrs().dev() == b.storeAttrs().dev();
+	}
+
+	private void checkReplace(Node src, Node dst) throws FsException {
+		if (src.isDirectory() && !dst.isDirectory()) {
+			throw new FsException(Errno.ENOTDIR, dst.path());
+		}
+		if (!src.isDirectory() && dst.isDirectory()) {
+			throw new FsException(Errno.EISDIR, dst.path());
+		}
+		if (dst.isDirectory() && !readdir.isEmpty(dst)) {
+			throw new FsException(Errno.ENOTEMPTY, dst.path());
+		}
+	}
+
+	private Node parentDirectory(FsPath path) throws FsException {
+		if (path.isRoot()) {
+			throw new FsException(Errno.EEXIST, path);
+		}
+		Node parent = lookup.lookup(path.parent());
+		if (!parent.isDirectory()) {
+			throw new FsException(Errno.ENOTDIR, parent.path());
+		}
+		return parent;
+	}
+
+	private static boolean overlayHasEntry(WritableStore overlay, FsPath target) throws FsException {
+		try {
+			FileAttributes ignored = overlay.stat(target);
+			return ignored != null;
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENOENT) {
+				return false;
+			}
+			throw e;
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package org.mapfs.core;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileHandle;
+import org.mapfs.api.FsException;
+
+/** One open of a file through the mount: its access mode over the file's shared {@link OpenFile}. */
+final class Handle implements FileHandle {
+	private final UnionMount mount;
+	private final OpenFile file;
+	private final boolean writable;
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	Handle(UnionMount mount, OpenFile file, boolean writable) {
+		this.mount = mount;
+		this.file = file;
+		this.writable = writable;
+	}
+
+	@Override
+	public int read(ByteBuffer dst, long position) throws FsException {
+		checkOpen();
+		return file.read(dst, position);
+	}
+
+	@Override
+	public int write(ByteBuffer src, long position) throws FsException {
+		checkWritable();
+		mount.copyUp(file);
+		return file.write(src, position);
+	}
+
+	@Override
+	public long size() throws FsException {
+		checkOpen();
+		return file.size();
+	}
+
+	@Override
+	public void truncate(long size) throws FsException {
+		checkWritable();
+		mount.copyUp(file);
+		file.truncate(size);
+	}
+
+	@Override
+	public void sync(boolean metadata) throws FsException {
+		checkOpen();
+		file.sync(metadata);
+	}
+
+	@Override
+	public FileAttributes stat() throws FsException {
+		checkOpen();
+		return mount.stat(file);
+	}
+
+	@Override
+	public void close() throws FsException {
+		if (closed.compareAndSet(false, true)) {
+			mount.release(file);
+		}
+	}
+
+	private void checkOpen() throws FsException {
+		if (closed.get()) {
+			throw new FsException(Errno.EBADF, file.path());
+		}
+	}
+
+	private void checkWritable() throws FsException {
+		checkOpen();
+		if (!writable) {
+			throw new FsException(Errno.EBADF, file.path(), "not open for writing");
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package org.mapfs.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mapfs.api.AttributeChange;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.OverlayPolicy;
+
+/**
+ * Attribute and extended-attribute operations (overlayfs's inode.c). A change copies the entry up first; the
+ * policy's own extended attributes are neither shown nor settable.
+ */
+final class Metadata {
+	private final LayerMap map;
+	private final Lookup lookup;
+	private final CopyUp copyUp;
+	private final OverlayPolicy policy;
+
+	Metadata(LayerMap map, Lookup lookup, CopyUp copyUp, OverlayPolicy policy) {
+		this.map = map;
+		this.lookup = lookup;
+		this.copyUp = copyUp;
+		this.policy = policy;
+	}
+
+	void setattr(FsPath path, AttributeChange change) throws FsException {
+		map.overlayStore();
+		Node node = copyUp.copyUp(lookup.lookup(path));
+		if (change.mode() != null && node.storeAttrs().isSymlink()) {
+			throw new FsException(Errno.ENOTSUP, path, "symlinks have no mode of their own");
+		}
+		map.overlayStore().setattr(node.top().storePath(), change);
+	}
+
+	byte[] getxattr(FsPath path, String name) throws FsException {
+		if (policy.isInternalXattr(name)) {
+			throw new FsException(Errno.ENODATA, path);
+		}
+		Layer.Branch top = lookup.lookup(path).top();
+		return top.layer().store.getxattr(top.storePath(), name);
+	}
+
+	List<String> listxattr(FsPath path) throws FsException {
+		Layer.Branch top = lookup.lookup(path).top();
+		List<String> names = new ArrayList<>();
+		for (String name : top.layer().store.listxattr(top.storePath())) {
+			if (!policy.isInternalXattr(name)) {
+				names.add(name);
+			}
+		}
+		return names;
+	}
+
+	void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException {
+		checkClientName(path, name);
+		map.overlayStore();
+		Node node = copyUp.copyUp(lookup.lookup(path));
+		map.overlayStore().setxattr(node.top().storePath(), name, value, mode);
+	}
+
+	void removexattr(FsPath path, String name) throws FsException {
+		checkClientName(path, name);
+		map.overlayStore();
+		Node node = lookup.lookup(path);
+		Layer.Branch top = node.top();
+		// removing an attribute that is not there changes nothing: no copy-up for an ENODATA
+		top.layer().store.getxattr(top.storePath(), name);
+		node = copyUp.copyUp(node);
+		map.overlayStore().removexattr(node.top().storePath(), name);
+	}
+
+	private void checkClientName(FsPath path, String name) throws FsException {
+		if (policy.isInternalXattr(name)) {
+			throw new FsException(Errno.EPERM, path, "extended attribute " + name + " belongs to the overlay");
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package org.mapfs.core;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+
+/**
+ * The one open state of a file, shared by all its handles (overlayfs once gave each handle its own view and
+ * corrupted databases). Until the first change it reads the repository version; the copy-up swaps in the private
+ * copy's data for every handle at once.
+ */
+final class OpenFile {
+	private final ReadWriteLock lock = new ReentrantReadWriteLock();
+	private FsPath path;
+	private FileData data;
+	private boolean upper;
+	private boolean unlinked;
+	private FileAttributes lastAttrs;
+	private int handles;
+
+	OpenFile(FsPath path, FileData data, boolean upper, FileAttributes attrs) {
+		this.path = path;
+		this.data = data;
+		this.upper = upper;
+		this.lastAttrs = attrs;
+	}
+
+	synchronized FsPath path() {
+		return path;
+	}
+
+	synchronized void moved(FsPath to) {
+		path = to;
+	}
+
+	synchronized void unlinked(FileAttributes attrs) {
+		unlinked = true;
+		lastAttrs = attrs;
+	}
+
+	synchronized boolean isUnlinked() {
+		return unlinked;
+	}
+
+	synchronized FileAttributes lastAttrs() {
+		return lastAttrs;
+	}
+
+	synchronized void remember(FileAttributes attrs) {
+		lastAttrs = attrs;
+	}
+
+	synchronized void retain() {
+		handles++;
+	}
+
+	/** Drops one handle; true when it was the last. */
+	synchronized boolean release() {
+		return --handles == 0;
+	}
+
+	boolean isUpper() {
+		lock.readLock().lock();
+		try {
+			return upper;
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	/** Swaps in the data of the private copy: every handle reads and writes it from now on. */
+	void copiedUp(FileData upperData) throws FsException {
+		lock.writeLock().lock();
+		try {
+			FileData old = data;
+			data = upperData;
+			upper = true;
+			old.close();
+		} finally {
+			lock.writeLock().unlock();
+		}
+	}
+
+	int read(ByteBuffer dst, long position) throws FsException {
+		lock.readLock().lock();
+		try {
+			return data.read(dst, position);
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	/** Writes to the private copy; the caller made sure there is one. */
+	int write(ByteBuffer src, long position) throws FsException {
+		lock.readLock().lock();
+		try {
+			return data.write(src, position);
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	void truncate(long size) throws FsException {
+		lock.readLock().lock();
+		try {
+			data.truncate(size);
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	void sync(boolean metadata) throws FsException {
+		lock.readLock().lock();
+		try {
+			if (upper) {
+				data.sync(metadata);
+			}
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	long size() throws FsException {
+		lock.readLock().lock();
+		try {
+			return data.size();
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	void close() throws FsException {
+		lock.writeLock().lock();
+		try {
+			data.close();
+		} finally {
+			lock.writeLock().unlock();
+		}
+	}
+}

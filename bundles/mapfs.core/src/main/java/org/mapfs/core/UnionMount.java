@@ -1,0 +1,326 @@
+package org.mapfs.core;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.mapfs.api.AttributeChange;
+import org.mapfs.api.Caller;
+import org.mapfs.api.DirEntry;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
+import org.mapfs.api.FileHandle;
+import org.mapfs.api.FileType;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.Mount;
+import org.mapfs.api.OpenFlag;
+import org.mapfs.api.RenameMode;
+import org.mapfs.api.StatFs;
+import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.OverlayPolicy;
+
+/**
+ * A mount (overlayfs's super.c): the map, the policy applied to its overlay, and the parts of the union engine.
+ * Operations that change the namespace, copy-ups among them, hold the write lock; lookups, listings and data
+ * reads and writes hold the read lock, so they run in parallel.
+ */
+final class UnionMount implements Mount {
+	private final String name;
+	private final LayerMap map;
+	private final OverlayPolicy policy;
+	private final Identity identity;
+	private final Lookup lookup;
+	private final Readdir readdir;
+	private final CopyUp copyUp;
+	private final DirOps dirOps;
+	private final Metadata metadata;
+	private final OpenFiles openFiles = new OpenFiles();
+	private final Stats stats = new Stats();
+	private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
+
+	UnionMount(String name, LayerMap map, OverlayPolicy policy) {
+		this.name = name;
+		this.map = map;
+		this.policy = policy;
+		this.identity = new Identity(name);
+		this.lookup = new Lookup(map, policy);
+		this.readdir = new Readdir(policy, identity);
+		this.copyUp = new CopyUp(map, lookup, policy, stats);
+		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, stats);
+		this.metadata = new Metadata(map, lookup, copyUp, policy);
+	}
+
+	@Override
+	public String name() {
+		return name;
+	}
+
+	@Override
+	public boolean isReadOnly() {
+		return map.overlay() == null;
+	}
+
+	Stats stats() {
+		return stats;
+	}
+
+	private interface Op<T> {
+		T run() throws FsException;
+	}
+
+	private interface VoidOp {
+		void run() throws FsException;
+	}
+
+	private <T> T read(Op<T> op) throws FsException {
+		return locked(namespace.readLock(), op);
+	}
+
+	private <T> T write(Op<T> op) throws FsException {
+		return locked(namespace.writeLock(), op);
+	}
+
+	private void write(VoidOp op) throws FsException {
+		locked(namespace.writeLock(), () -> {
+			op.run();
+			return null;
+		});
+	}
+
+	private static <T> T locked(Lock lock, Op<T> op) throws FsException {
+		lock.lock();
+		try {
+			return op.run();
+		} finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public FileAttributes stat(FsPath path) throws FsException {
+		return read(() -> identity.attributes(lookup.lookup(path)));
+	}
+
+	@Override
+	public List<DirEntry> list(FsPath dir) throws FsException {
+		return read(() -> {
+			Node node = lookup.lookup(dir);
+			if (!node.isDirectory()) {
+				throw new FsException(Errno.ENOTDIR, dir);
+			}
+			return readdir.list(node);
+		});
+	}
+
+	@Override
+	public FileHandle open(FsPath path, Set<OpenFlag> flags) throws FsException {
+		boolean writable = flags.contains(OpenFlag.WRITE);
+		if (writable && isReadOnly()) {
+			throw new FsException(Errno.EROFS, path);
+		}
+		Handle handle = read(() -> {
+			Node node = lookup.lookup(path);
+			FileType type = node.storeAttrs().type();
+			if (type == FileType.DIRECTORY) {
+				throw new FsException(Errno.EISDIR, path);
+			}
+			if (type != FileType.REGULAR) {
+				throw new FsException(type == FileType.SYMLINK ? Errno.ELOOP : Errno.EINVAL, path,
+						"not a regular file: " + type);
+			}
+			OpenFile file = openFiles.acquire(path, () -> new OpenFile(path, openData(node), node.isUpper(),
+					identity.attributes(node)));
+			return new Handle(this, file, writable);
+		});
+		if (flags.contains(OpenFlag.TRUNCATE)) {
+			try {
+				handle.truncate(0);
+			} catch (FsException e) {
+				handle.close();
+				throw e;
+			}
+		}
+		return handle;
+	}
+
+	private FileData openData(Node node) throws FsException {
+		Layer.Branch top = node.top();
+		return node.isUpper() ? policy.open(top.storePath(), null, true) : top.layer().store.open(top.storePath());
+	}
+
+	/** Makes sure an open file writes to a private copy: copies it up at its first change. */
+	void copyUp(OpenFile file) throws FsException {
+		if (file.isUpper()) {
+			return;
+		}
+		write(() -> {
+			if (file.isUpper()) {
+				return;
+			}
+			Node node = lookup.lookup(file.path());
+			Node upper = copyUp.copyUp(node);
+			file.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
+		});
+	}
+
+	FileAttributes stat(OpenFile file) throws FsException {
+		return read(() -> {
+			if (file.isUnlinked()) {
+				FileAttributes last = file.lastAttrs();
+				return new FileAttributes(last.type(), last.mode(), last.uid(), last.gid(), file.size(),
+						last.blocks(), 0, last.ino(), last.dev(), last.rdev(), last.atimeNs(), last.mtimeNs(),
+						last.ctimeNs());
+			}
+			FileAttributes attrs = identity.attributes(lookup.lookup(file.path()));
+			file.remember(attrs);
+			return attrs;
+		});
+	}
+
+	void release(OpenFile file) throws FsException {
+		openFiles.release(file);
+	}
+
+	@Override
+	public FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException {
+		boolean created = write(() -> {
+			try {
+				dirOps.create(path, FileType.REGULAR, (store, p) -> store.create(p, mode, caller).close());
+				return true;
+			} catch (FsException e) {
+				if (e.errno() == Errno.EEXIST && !exclusive) {
+					return false;
+				}
+				throw e;
+			}
+		});
+		FileHandle handle = open(path, Set.of(OpenFlag.READ, OpenFlag.WRITE));
+		if (!created && exclusive) {
+			handle.close();
+			throw new FsException(Errno.EEXIST, path);
+		}
+		return handle;
+	}
+
+	@Override
+	public void mkdir(FsPath path, int mode, Caller caller) throws FsException {
+		write(() -> dirOps.create(path, FileType.DIRECTORY, (store, p) -> store.mkdir(p, mode, caller)));
+	}
+
+	@Override
+	public void mknod(FsPath path, FileType type, int mode, long rdev, Caller caller) throws FsException {
+		if (type == FileType.DIRECTORY || type == FileType.SYMLINK) {
+			throw new FsException(Errno.EINVAL, path, "mknod of a " + type);
+		}
+		write(() -> dirOps.create(path, type, (store, p) -> store.mknod(p, type, mode, rdev, caller)));
+	}
+
+	@Override
+	public void symlink(FsPath link, String target, Caller caller) throws FsException {
+		write(() -> dirOps.create(link, FileType.SYMLINK, (store, p) -> store.symlink(p, target, caller)));
+	}
+
+	@Override
+	public String readlink(FsPath path) throws FsException {
+		return read(() -> {
+			Layer.Branch top = lookup.lookup(path).top();
+			if (!top.attrs().isSymlink()) {
+				throw new FsException(Errno.EINVAL, path, "not a symlink");
+			}
+			return top.layer().store.readlink(top.storePath());
+		});
+	}
+
+	@Override
+	public void link(FsPath existing, FsPath link) throws FsException {
+		write(() -> dirOps.link(existing, link));
+	}
+
+	@Override
+	public void unlink(FsPath path) throws FsException {
+		write(() -> {
+			FileAttributes attrs = identity.attributes(lookup.lookup(path));
+			dirOps.unlink(path);
+			openFiles.unlinked(path, attrs);
+		});
+	}
+
+	@Override
+	public void rmdir(FsPath path) throws FsException {
+		write(() -> dirOps.rmdir(path));
+	}
+
+	@Override
+	public void rename(FsPath from, FsPath to, RenameMode mode) throws FsException {
+		write(() -> {
+			FileAttributes replaced = from.equals(to) ? null : attributesOrNull(to);
+			dirOps.rename(from, to, mode);
+			if (replaced != null && !replaced.isDirectory()) {
+				openFiles.unlinked(to, replaced);
+			}
+			openFiles.moved(from, to);
+		});
+	}
+
+	private FileAttributes attributesOrNull(FsPath path) throws FsException {
+		try {
+			return identity.attributes(lookup.lookup(path));
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+				return null;
+			}
+			throw e;
+		}
+	}
+
+	@Override
+	public void setattr(FsPath path, AttributeChange change) throws FsException {
+		write(() -> metadata.setattr(path, change));
+	}
+
+	@Override
+	public void truncate(FsPath path, long size) throws FsException {
+		try (FileHandle handle = open(path, Set.of(OpenFlag.WRITE))) {
+			handle.truncate(size);
+		}
+	}
+
+	@Override
+	public byte[] getxattr(FsPath path, String name) throws FsException {
+		return read(() -> metadata.getxattr(path, name));
+	}
+
+	@Override
+	public List<String> listxattr(FsPath path) throws FsException {
+		return read(() -> metadata.listxattr(path));
+	}
+
+	@Override
+	public void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException {
+		write(() -> metadata.setxattr(path, name, value, mode));
+	}
+
+	@Override
+	public void removexattr(FsPath path, String name) throws FsException {
+		write(() -> metadata.removexattr(path, name));
+	}
+
+	@Override
+	public StatFs statfs() throws FsException {
+		return map.layers().get(0).store.statfs();
+	}
+
+	/** Empties the work area: leftovers of copy-ups a crash interrupted. Called once, before the mount serves. */
+	void cleanWorkArea() throws FsException {
+		if (map.overlay() == null) {
+			return;
+		}
+		var work = map.overlayStore().work();
+		for (DirEntry e : work.list(FsPath.ROOT)) {
+			CopyUp.remove(work, FsPath.ROOT.resolve(e.name()));
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package org.mapfs.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.Mount;
+import org.mapfs.policy.classic.ClassicPolicy;
+import org.mapfs.store.local.LocalStore;
+
+/**
+ * Real directories for a mount: repository layers, an overlay and its work area; and a checksum of the
+ * repository taken before the test, to prove that nothing the test does through MapFS changed it.
+ */
+final class Fixture {
+	final Path base;
+	final List<Path> lowers = new ArrayList<>();
+	final List<FsPath> placements = new ArrayList<>();
+	/** The sub-path of each lower store that its layer shows (default: the store's root). */
+	final List<FsPath> roots = new ArrayList<>();
+	final Path upper;
+	final Path work;
+	private List<Map<String, String>> repositoryBefore;
+
+	Fixture(Path base) throws IOException {
+		this.base = base;
+		this.upper = Files.createDirectories(base.resolve("upper"));
+		this.work = Files.createDirectories(base.resolve("work"));
+	}
+
+	/** Adds a read-only layer below the others, placed at {@code at}; returns its folder to fill. */
+	Path lower(String at) throws IOException {
+		Path dir = Files.createDirectories(base.resolve("lower" + lowers.size()));
+		lowers.add(dir);
+		placements.add(FsPath.of(at));
+		roots.add(FsPath.ROOT);
+		return dir;
+	}
+
+	/** Takes the repository checksum; call once the layers are filled. */
+	Mount mount() throws IOException {
+		repositoryBefore = snapshot();
+		return remount();
+	}
+
+	/** A new mount over the same folders, as after a restart. */
+	Mount remount() throws FsException {
+		MountBuilder b = MountBuilder.named("test").overlay(LocalStore.open("upper", upper, work, false),
+				FsPath.ROOT);
+		for (int i = 0; i < lowers.size(); i++) {
+			b.layer(LocalStore.open("lower" + i, lowers.get(i), null, true), roots.get(i), placements.get(i));
+		}
+		return b.policy(new ClassicPolicy(), Map.of()).build();
+	}
+
+	private List<Map<String, String>> snapshot() throws IOException {
+		List<Map<String, String>> trees = new ArrayList<>();
+		for (Path l : lowers) {
+			trees.add(Tree.of(l, true));
+		}
+		return trees;
+	}
+
+	/** Content, type, mode, owner, mtime and user xattrs of every repository entry are as before the test. */
+	void assertRepositoryUnchanged() throws IOException {
+		assertEquals(repositoryBefore, snapshot(), "the repository changed");
+	}
+}

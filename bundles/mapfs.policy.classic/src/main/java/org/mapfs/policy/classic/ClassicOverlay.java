@@ -1,0 +1,128 @@
+package org.mapfs.policy.classic;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import org.mapfs.api.Caller;
+import org.mapfs.api.DirEntry;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
+import org.mapfs.api.FileType;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.Origin;
+import org.mapfs.api.policy.OverlayPolicy;
+import org.mapfs.api.store.Store;
+import org.mapfs.api.store.WritableStore;
+
+/**
+ * The classic policy applied to one overlay. Whiteouts are 0/0 character devices, opaque directories carry
+ * {@code overlay.opaque=y}, both as the kernel's overlayfs writes them; private copies are whole files, sparse
+ * where the repository file has zero blocks.
+ */
+final class ClassicOverlay implements OverlayPolicy {
+	/** Copy-up chunk: large enough for sequential throughput, small enough to find holes. */
+	private static final int CHUNK = 64 * 1024;
+	private static final byte[] OPAQUE = { 'y' };
+
+	private final WritableStore overlay;
+	private final String prefix;
+
+	ClassicOverlay(WritableStore overlay, boolean userxattr) {
+		this.overlay = overlay;
+		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
+	}
+
+	@Override
+	public boolean isWhiteout(Store store, FsPath path, FileAttributes attrs) {
+		return attrs.type() == FileType.CHAR_DEVICE && attrs.rdev() == 0;
+	}
+
+	@Override
+	public boolean mayBeWhiteout(DirEntry entry) {
+		return entry.type() == FileType.CHAR_DEVICE;
+	}
+
+	@Override
+	public void writeWhiteout(WritableStore store, FsPath path) throws FsException {
+		store.mknod(path, FileType.CHAR_DEVICE, 0, 0, Caller.PROCESS);
+	}
+
+	@Override
+	public boolean isOpaque(Store store, FsPath dir) throws FsException {
+		try {
+			return Arrays.equals(OPAQUE, store.getxattr(dir, prefix + "opaque"));
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENODATA || e.errno() == Errno.ENOTSUP) {
+				return false;
+			}
+			throw e;
+		}
+	}
+
+	@Override
+	public void markOpaque(WritableStore store, FsPath dir) throws FsException {
+		store.setxattr(dir, prefix + "opaque", OPAQUE, XattrMode.SET);
+	}
+
+	@Override
+	public boolean isInternalXattr(String name) {
+		return name.startsWith("trusted.overlay.") || name.startsWith("user.overlay.");
+	}
+
+	@Override
+	public boolean isMetadataOnlyCopyUp() {
+		return false;
+	}
+
+	@Override
+	public void copyUp(Origin origin, FileAttributes attrs, FsPath staged) throws FsException {
+		try (FileData in = origin.store().open(origin.path());
+				FileData out = overlay.work().openWritable(staged)) {
+			ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+			long pos = 0;
+			while (true) {
+				buf.clear();
+				int n = in.read(buf, pos);
+				if (n < 0) {
+					break;
+				}
+				buf.flip();
+				if (!isZero(buf)) {
+					out.write(buf, pos);
+				}
+				pos += n;
+			}
+			// the size, with any trailing hole; then the data is durable before the copy is published
+			out.truncate(pos);
+			out.sync(false);
+		}
+	}
+
+	private static boolean isZero(ByteBuffer buf) {
+		int i = buf.position();
+		for (; i + Long.BYTES <= buf.limit(); i += Long.BYTES) {
+			if (buf.getLong(i) != 0) {
+				return false;
+			}
+		}
+		for (; i < buf.limit(); i++) {
+			if (buf.get(i) != 0) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public FileData open(FsPath path, Origin origin, boolean writable) throws FsException {
+		return writable ? overlay.openWritable(path) : overlay.open(path);
+	}
+
+	@Override
+	public String toString() {
+		return ClassicPolicy.NAME + " (" + prefix + "*)";
+	}
+}

@@ -1,0 +1,175 @@
+package org.mapfs.store.local;
+
+import java.nio.ByteBuffer;
+
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+
+/** An open regular file of a local store: pread/pwrite on its own fd, closed exactly once. */
+final class LocalFileData implements FileData {
+	private final LibC libc;
+	private final FdGuard fd;
+	private final FsPath path;
+
+	LocalFileData(LibC libc, int fd, FsPath path) {
+		this.libc = libc;
+		this.fd = new FdGuard(fd);
+		this.path = path;
+	}
+
+	private int enter() throws FsException {
+		if (!fd.enter()) {
+			throw new FsException(Errno.EBADF, path, "file is closed");
+		}
+		return fd.fd();
+	}
+
+	@Override
+	public int read(ByteBuffer dst, long position) throws FsException {
+		if (position < 0) {
+			throw new FsException(Errno.EINVAL, path, "negative position " + position);
+		}
+		int want = dst.remaining();
+		if (want == 0) {
+			return 0;
+		}
+		int f = enter();
+		try {
+			long n;
+			if (dst.isDirect() || (dst.hasArray() && !dst.isReadOnly())) {
+				do {
+					n = libc.pread(f, dst, want, position);
+				} while (n < 0 && Native.errno() == Native.EINTR);
+				if (n > 0) {
+					dst.position(dst.position() + (int) n);
+				}
+			} else {
+				byte[] tmp = new byte[want];
+				do {
+					n = libc.pread(f, tmp, want, position);
+				} while (n < 0 && Native.errno() == Native.EINTR);
+				if (n > 0) {
+					dst.put(tmp, 0, (int) n);
+				}
+			}
+			if (n < 0) {
+				throw Native.error("pread", path);
+			}
+			return n == 0 ? -1 : (int) n;
+		} finally {
+			fd.leave();
+		}
+	}
+
+	@Override
+	public int write(ByteBuffer src, long position) throws FsException {
+		if (position < 0) {
+			throw new FsException(Errno.EINVAL, path, "negative position " + position);
+		}
+		int total = src.remaining();
+		if (total == 0) {
+			return 0;
+		}
+		int f = enter();
+		try {
+			ByteBuffer buf = src;
+			if (!src.isDirect() && !src.hasArray()) {
+				// a read-only heap buffer: jnr-ffi needs the array, so copy it
+				byte[] tmp = new byte[total];
+				src.duplicate().get(tmp);
+				buf = ByteBuffer.wrap(tmp);
+			}
+			int done = 0;
+			while (done < total) {
+				long n = libc.pwrite(f, buf, total - done, position + done);
+				if (n < 0) {
+					if (Native.errno() == Native.EINTR) {
+						continue;
+					}
+					FsException e = Native.error("pwrite", path);
+					if (buf != src) {
+						src.position(src.position() + done);
+					}
+					throw e;
+				}
+				done += (int) n;
+				buf.position(buf.position() + (int) n);
+			}
+			if (buf != src) {
+				src.position(src.position() + total);
+			}
+			return total;
+		} finally {
+			fd.leave();
+		}
+	}
+
+	@Override
+	public long size() throws FsException {
+		return stat().size();
+	}
+
+	FileAttributes stat() throws FsException {
+		int f = enter();
+		try {
+			byte[] raw = new byte[Native.STATX_SIZE];
+			if (libc.statx(f, Native.EMPTY, Native.AT_EMPTY_PATH, Native.STATX_BASIC_STATS, raw) != 0) {
+				throw Native.error("fstat", path);
+			}
+			return Native.decodeStatx(raw);
+		} finally {
+			fd.leave();
+		}
+	}
+
+	@Override
+	public void truncate(long size) throws FsException {
+		if (size < 0) {
+			throw new FsException(Errno.EINVAL, path, "negative size " + size);
+		}
+		int f = enter();
+		try {
+			int r;
+			do {
+				r = libc.ftruncate(f, size);
+			} while (r != 0 && Native.errno() == Native.EINTR);
+			if (r != 0) {
+				throw Native.error("ftruncate", path);
+			}
+		} finally {
+			fd.leave();
+		}
+	}
+
+	@Override
+	public void sync(boolean metadata) throws FsException {
+		int f = enter();
+		try {
+			int r;
+			do {
+				r = metadata ? libc.fsync(f) : libc.fdatasync(f);
+			} while (r != 0 && Native.errno() == Native.EINTR);
+			if (r != 0) {
+				throw Native.error(metadata ? "fsync" : "fdatasync", path);
+			}
+		} finally {
+			fd.leave();
+		}
+	}
+
+	@Override
+	public void close() throws FsException {
+		int err = fd.close();
+		if (err > 0 && err != Native.EINTR) {
+			throw Native.error(err, "close", path);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LocalFileData[" + path.toAbsoluteString() + ", fd " + fd.fd() + (fd.isClosed() ? ", closed]" : "]");
+	}
+}

@@ -86,52 +86,48 @@ final class OpenFile {
 		}
 	}
 
-	int read(ByteBuffer dst, long position) throws FsException {
+	private interface DataOp<T> {
+		T apply(FileData data) throws FsException;
+	}
+
+	/** Runs a data operation on the current data; concurrent ones run in parallel, a copy-up waits for them. */
+	private <T> T withData(DataOp<T> op) throws FsException {
 		lock.readLock().lock();
 		try {
-			return data.read(dst, position);
+			return op.apply(data);
 		} finally {
 			lock.readLock().unlock();
 		}
+	}
+
+	int read(ByteBuffer dst, long position) throws FsException {
+		return withData(d -> d.read(dst, position));
 	}
 
 	/** Writes to the private copy; the caller made sure there is one. */
 	int write(ByteBuffer src, long position) throws FsException {
-		lock.readLock().lock();
-		try {
-			return data.write(src, position);
-		} finally {
-			lock.readLock().unlock();
-		}
+		return withData(d -> d.write(src, position));
 	}
 
 	void truncate(long size) throws FsException {
-		lock.readLock().lock();
-		try {
-			data.truncate(size);
-		} finally {
-			lock.readLock().unlock();
-		}
+		withData(d -> {
+			d.truncate(size);
+			return null;
+		});
 	}
 
+	/** fsync; the repository version needs none. */
 	void sync(boolean metadata) throws FsException {
-		lock.readLock().lock();
-		try {
+		withData(d -> {
 			if (upper) {
-				data.sync(metadata);
+				d.sync(metadata);
 			}
-		} finally {
-			lock.readLock().unlock();
-		}
+			return null;
+		});
 	}
 
 	long size() throws FsException {
-		lock.readLock().lock();
-		try {
-			return data.size();
-		} finally {
-			lock.readLock().unlock();
-		}
+		return withData(FileData::size);
 	}
 
 	void close() throws FsException {

@@ -34,7 +34,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class MountComponent {
 	static final String PID = "org.mapfs.mount";
 
-	@ObjectClassDefinition(name = "MapFS mount", description = "A merged view of layers from stores.")
+	@ObjectClassDefinition(id = PID, name = "MapFS mount", description = "A merged view of layers from stores.")
 	@interface Config {
 		@AttributeDefinition(description = "Name of the mount")
 		String name();

@@ -345,6 +345,25 @@ class UnionMountTest {
 	}
 
 	@Test
+	void chownUtimensFsyncAndStatfs() throws IOException {
+		mount.setattr(p("etc/hosts"), AttributeChange.owner(1234, 5678));
+		var a = mount.stat(p("etc/hosts"));
+		assertEquals(1234, a.uid());
+		assertEquals(5678, a.gid());
+		assertEquals(0, (Integer) Files.getAttribute(repo.resolve("etc/hosts"), "unix:uid"));
+		mount.setattr(p("etc/hosts"), AttributeChange.times(null, 1_000_000_123L));
+		assertEquals(1_000_000_123L, mount.stat(p("etc/hosts")).mtimeNs());
+		assertEquals(a.atimeNs(), mount.stat(p("etc/hosts")).atimeNs(), "an omitted time stays as it is");
+		try (FileHandle h = mount.open(p("etc/hosts"), Set.of(OpenFlag.READ, OpenFlag.WRITE))) {
+			h.write(ByteBuffer.wrap("x".getBytes(UTF_8)), 0);
+			h.sync(true);
+			h.sync(false);
+		}
+		var fs = mount.statfs();
+		assertTrue(fs.blockSize() > 0 && fs.totalBlocks() > 0 && fs.nameMax() == 255, fs.toString());
+	}
+
+	@Test
 	void stDevIsOneForTheMountAndInodesDifferAcrossLayers() throws IOException {
 		write("new", "x");
 		var a = mount.stat(p("new"));

@@ -1,0 +1,205 @@
+package org.mapfs.itests;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Dictionary;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mapfs.api.Caller;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FileHandle;
+import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.Mount;
+import org.mapfs.api.OpenFlag;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/** A mount made by Declarative Services from ConfigAdmin configurations, used through its Mount service. */
+class MountIT {
+	@InjectBundleContext
+	BundleContext context;
+	@InjectService
+	ConfigurationAdmin cm;
+	@InjectService
+	ServiceComponentRuntime scr;
+
+	Path base;
+	Path repo;
+	Map<String, String> repoBefore;
+	Configuration golden;
+	Configuration overlay;
+	Configuration mountConfig;
+
+	@BeforeEach
+	void setUp() throws IOException {
+		base = Files.createTempDirectory("mapfs-it");
+		repo = Files.createDirectories(base.resolve("repo/etc"));
+		Files.writeString(repo.resolve("hosts"), "127.0.0.1 localhost\n");
+		Files.writeString(repo.resolve("motd"), "golden\n");
+		Files.createDirectories(base.resolve("upper"));
+		repoBefore = checksums(base.resolve("repo"));
+		golden = store("golden", base.resolve("repo"), null, true);
+		overlay = store("private", base.resolve("upper"), base.resolve("work"), false);
+	}
+
+	@AfterEach
+	void tearDown() throws IOException {
+		for (Configuration c : new Configuration[] { mountConfig, overlay, golden }) {
+			if (c != null) {
+				c.delete();
+			}
+		}
+		assertEquals(repoBefore, checksums(base.resolve("repo")), "the repository changed");
+	}
+
+	private Configuration store(String id, Path path, Path work, boolean readOnly) throws IOException {
+		Configuration c = cm.getFactoryConfiguration("org.mapfs.store.local", id, "?");
+		Dictionary<String, Object> props = new Hashtable<>();
+		props.put("id", id);
+		props.put("path", path.toString());
+		if (work != null) {
+			props.put("work", work.toString());
+		}
+		props.put("readOnly", readOnly);
+		c.update(props);
+		return c;
+	}
+
+	private Configuration mount(String name, String overlayStore, String... layers) throws IOException {
+		Configuration c = cm.getFactoryConfiguration("org.mapfs.mount", name, "?");
+		Dictionary<String, Object> props = new Hashtable<>();
+		props.put("name", name);
+		props.put("overlay", overlayStore);
+		props.put("layers", layers);
+		props.put("policy", "classic");
+		c.update(props);
+		return c;
+	}
+
+	private Mount awaitMount(String name) throws InterruptedException, Exception {
+		String filter = "(" + Mount.NAME_PROPERTY + "=" + name + ")";
+		for (int i = 0; i < 100; i++) {
+			var refs = context.getServiceReferences(Mount.class, filter);
+			if (!refs.isEmpty()) {
+				ServiceReference<Mount> ref = refs.iterator().next();
+				return context.getService(ref);
+			}
+			Thread.sleep(100);
+		}
+		return null;
+	}
+
+	@Test
+	void aConfiguredMountServesTheMergedViewAndCopiesUp() throws Exception {
+		mountConfig = mount("it", "private", "golden");
+		Mount mount = awaitMount("it");
+		assertNotNull(mount, "no Mount service for the configuration");
+		assertEquals("golden\n", read(mount, "etc/motd"));
+		try (FileHandle h = mount.open(FsPath.of("etc/motd"), Set.of(OpenFlag.WRITE, OpenFlag.TRUNCATE))) {
+			h.write(ByteBuffer.wrap("private\n".getBytes(UTF_8)), 0);
+		}
+		assertEquals("private\n", read(mount, "etc/motd"));
+		assertEquals("private\n", Files.readString(base.resolve("upper/etc/motd")));
+		mount.unlink(FsPath.of("etc/hosts"));
+		assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> mount.stat(FsPath.of("etc/hosts"))).errno());
+		var whiteout = Files.readAttributes(base.resolve("upper/etc/hosts"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+		assertEquals(0020000, (Integer) whiteout.get("mode") & 0170000, "a 0/0 character device whiteout");
+		mount.mkdir(FsPath.of("srv"), 0755, Caller.PROCESS);
+		assertTrue(Files.isDirectory(base.resolve("upper/srv")));
+		// deleting the configuration tears the mount down
+		mountConfig.delete();
+		mountConfig = null;
+		for (int i = 0; i < 50 && !context.getServiceReferences(Mount.class, "(mapfs.mount=it)").isEmpty(); i++) {
+			Thread.sleep(100);
+		}
+		assertTrue(context.getServiceReferences(Mount.class, "(mapfs.mount=it)").isEmpty());
+	}
+
+	@Test
+	void aMountNamingAMissingStoreFailsWithTheReasonAndHarmsNothing() throws Exception {
+		mountConfig = mount("broken", "private", "no-such-store");
+		String failure = null;
+		for (int i = 0; i < 50 && failure == null; i++) {
+			Thread.sleep(100);
+			for (var d : scr.getComponentDescriptionDTOs()) {
+				for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+					if ("broken".equals(c.properties.get("name")) && c.failure != null) {
+						failure = c.failure;
+					}
+				}
+			}
+		}
+		assertNotNull(failure, "SCR reports the failed activation");
+		assertTrue(failure.contains("no-such-store"), failure);
+		assertNull(awaitMountBriefly("broken"));
+		// the other stores keep working: a good mount next to the broken one comes up
+		Configuration good = mount("good", "private", "golden");
+		try {
+			Mount mount = awaitMount("good");
+			assertNotNull(mount);
+			assertEquals("golden\n", read(mount, "etc/motd"));
+		} finally {
+			good.delete();
+		}
+	}
+
+	private Mount awaitMountBriefly(String name) throws Exception {
+		var refs = context.getServiceReferences(Mount.class, "(" + Mount.NAME_PROPERTY + "=" + name + ")");
+		return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+	}
+
+	private static String read(Mount mount, String path) throws FsException {
+		try (FileHandle h = mount.open(FsPath.of(path), Set.of(OpenFlag.READ))) {
+			ByteBuffer buf = ByteBuffer.allocate((int) h.size());
+			h.read(buf, 0);
+			return new String(buf.array(), UTF_8);
+		}
+	}
+
+	private static Map<String, String> checksums(Path root) throws IOException {
+		Map<String, String> out = new TreeMap<>();
+		try (Stream<Path> walk = Files.walk(root)) {
+			for (Path p : (Iterable<Path>) walk::iterator) {
+				var a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+				String content = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? sha256(Files.readAllBytes(p)) : "";
+				out.put(root.relativize(p).toString(), a.get("mode") + " " + a.get("uid") + " " + a.get("gid") + " "
+						+ a.get("lastModifiedTime") + " " + content);
+			}
+		}
+		return out;
+	}
+
+	private static String sha256(byte[] data) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+		} catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}

@@ -2,6 +2,9 @@ package org.mapfs.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
@@ -11,15 +14,24 @@ import org.mapfs.api.policy.OverlayPolicy;
 /**
  * Path lookup through the map (overlayfs's namei): walk the path one name at a time; at each directory only the
  * layers that merge into it are asked; a whiteout or an opaque directory stops the walk down the layers, and the
- * top match wins.
+ * top match wins. Directories found on the way are cached.
  */
 final class Lookup {
+	private static final int MAX_CACHED = 1 << 16;
 	private final LayerMap map;
 	private final OverlayPolicy policy;
+	/**
+	 * Directories already looked up. The repository never changes and the overlay changes only through this
+	 * mount, so an entry stays true until the mount changes its namespace, which {@link #forget()}s them all.
+	 */
+	private final Map<FsPath, Node> directories = new ConcurrentHashMap<>();
+	private final BooleanSupplier cacheUsable;
 
-	Lookup(LayerMap map, OverlayPolicy policy) {
+	/** @param cacheUsable true while no change of the namespace can be under way (the caller holds the read lock) */
+	Lookup(LayerMap map, OverlayPolicy policy, BooleanSupplier cacheUsable) {
 		this.map = map;
 		this.policy = policy;
+		this.cacheUsable = cacheUsable;
 	}
 
 	Node root() throws FsException {
@@ -38,17 +50,35 @@ final class Lookup {
 	}
 
 	Node lookup(FsPath path) throws FsException {
-		Node node = root();
-		for (int i = 0; i < path.depth(); i++) {
-			if (!node.isDirectory()) {
-				throw new FsException(Errno.ENOTDIR, node.path());
+		boolean cache = cacheUsable.getAsBoolean();
+		Node node = cache ? directories.get(path) : null;
+		if (node != null) {
+			return node;
+		}
+		if (path.isRoot()) {
+			node = root();
+		} else {
+			Node parent = lookup(path.parent());
+			if (!parent.isDirectory()) {
+				throw new FsException(Errno.ENOTDIR, parent.path());
 			}
-			node = child(node, path.name(i));
+			node = child(parent, path.name());
 			if (node == null) {
-				throw new FsException(Errno.ENOENT, path.prefix(i + 1));
+				throw new FsException(Errno.ENOENT, path);
 			}
 		}
+		if (cache && node.isDirectory()) {
+			if (directories.size() >= MAX_CACHED) {
+				directories.clear();
+			}
+			directories.put(path, node);
+		}
 		return node;
+	}
+
+	/** Drops every cached directory: called after each change of the namespace. */
+	void forget() {
+		directories.clear();
 	}
 
 	/** The node of {@code name} in the directory {@code dir}, or null if no visible entry has that name. */

@@ -46,7 +46,7 @@ final class UnionMount implements Mount {
 		this.map = map;
 		this.policy = policy;
 		this.identity = new Identity(name);
-		this.lookup = new Lookup(map, policy);
+		this.lookup = new Lookup(map, policy, () -> namespace.getReadHoldCount() > 0);
 		this.readdir = new Readdir(policy, identity);
 		this.copyUp = new CopyUp(map, lookup, policy, stats);
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, stats);
@@ -80,11 +80,17 @@ final class UnionMount implements Mount {
 	}
 
 	private <T> T write(Op<T> op) throws FsException {
-		return locked(namespace.writeLock(), op);
+		return locked(namespace.writeLock(), () -> {
+			try {
+				return op.run();
+			} finally {
+				lookup.forget();
+			}
+		});
 	}
 
 	private void write(VoidOp op) throws FsException {
-		locked(namespace.writeLock(), () -> {
+		write(() -> {
 			op.run();
 			return null;
 		});

@@ -85,6 +85,10 @@ class DifferentialTest {
 		assertEquals(Tree.of(model, false), Tree.of(mount), "the merged repository");
 		for (int i = 0; i < OPS; i++) {
 			step();
+			if (i % 10 == 9) {
+				// reads between changes: what the mount caches must follow every change
+				assertEquals(Tree.of(model, false), Tree.of(mount), stack + " seed " + seed + " after " + log);
+			}
 		}
 		String context = stack + " seed " + seed + "\n" + String.join("\n", log);
 		assertEquals(Tree.of(model, false), Tree.of(mount), context);

@@ -2,10 +2,12 @@ package org.mapfs.api;
 
 /**
  * A setattr request: each field that is null stays as it is (like {@code -1} for chown and
- * {@code UTIME_OMIT} for utimensat). The front-end resolves {@code UTIME_NOW} to a time before it gets here.
+ * {@code UTIME_OMIT} for utimensat); a time of {@link #NOW} is the store's current time ({@code UTIME_NOW}).
  * The size is changed with truncate, not here.
  */
 public record AttributeChange(Integer mode, Integer uid, Integer gid, Long atimeNs, Long mtimeNs) {
+	/** A time that the store sets to its current time, as utimensat's {@code UTIME_NOW}. */
+	public static final long NOW = Long.MIN_VALUE;
 
 	public static AttributeChange mode(int mode) {
 		return new AttributeChange(mode & FileAttributes.PERMISSION_BITS, null, null, null, null);

@@ -23,31 +23,50 @@ final class CopyUp {
 	private final LayerMap map;
 	private final Lookup lookup;
 	private final OverlayPolicy policy;
+	private final Identity identity;
 	private final Stats stats;
 	private final AtomicLong staging = new AtomicLong();
 
-	CopyUp(LayerMap map, Lookup lookup, OverlayPolicy policy, Stats stats) {
+	CopyUp(LayerMap map, Lookup lookup, OverlayPolicy policy, Identity identity, Stats stats) {
 		this.map = map;
 		this.lookup = lookup;
 		this.policy = policy;
+		this.identity = identity;
 		this.stats = stats;
 	}
 
-	/** The node after making sure the overlay holds it; a node already in the overlay is returned as it is. */
+	/**
+	 * The node after making sure the overlay holds it with its data; a node already there is returned as it is,
+	 * a metadata-only copy gets its data.
+	 */
 	Node copyUp(Node node) throws FsException {
-		if (node.isUpper()) {
+		return copyUp(node, false);
+	}
+
+	/**
+	 * The node after making sure the overlay holds its metadata: a repository file becomes a metadata-only copy
+	 * where the policy allows it, anything else is copied up whole.
+	 */
+	Node copyUpMetadata(Node node) throws FsException {
+		return copyUp(node, policy.isMetadataOnlyCopyUp());
+	}
+
+	private Node copyUp(Node node, boolean metadataOnly) throws FsException {
+		if (node.isDataUpper() || metadataOnly && node.isUpper()) {
 			return node;
 		}
 		// a node looked up before an earlier copy-up of the same operation may be stale
 		node = lookup.lookup(node.path());
-		if (node.isUpper()) {
+		if (node.isDataUpper() || metadataOnly && node.isUpper()) {
 			return node;
 		}
 		WritableStore overlay = map.overlayStore();
 		Node parent = copyUp(lookup.lookup(node.path().parent()));
 		FsPath target = map.overlay().storePath(node.path());
-		Layer.Branch src = node.top();
-		FileAttributes attrs = src.attrs();
+		// metadata comes from the top (a metadata-only copy keeps its own), data from where it lives
+		Layer.Branch meta = node.top();
+		FileAttributes attrs = meta.attrs();
+		boolean dataOnly = attrs.isRegularFile() && metadataOnly;
 		WritableStore work = overlay.work();
 		FsPath staged = stagingName();
 		try {
@@ -55,13 +74,19 @@ final class CopyUp {
 				case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
 				case REGULAR -> {
 					work.create(staged, 0600, Caller.PROCESS).close();
-					policy.copyUp(node.origin(), attrs, staged);
-					stats.copiedBytes(attrs.size());
+					if (dataOnly) {
+						work.truncate(staged, attrs.size());
+						policy.markMetacopy(work, staged);
+					} else {
+						policy.copyUp(node.origin(), attrs, staged);
+						stats.copiedBytes(attrs.size());
+					}
 				}
-				case SYMLINK -> work.symlink(staged, src.layer().store.readlink(src.storePath()), Caller.PROCESS);
+				case SYMLINK -> work.symlink(staged, meta.layer().store.readlink(meta.storePath()), Caller.PROCESS);
 				default -> work.mknod(staged, attrs.type(), attrs.mode(), attrs.rdev(), Caller.PROCESS);
 			}
-			copyMetadata(src.layer().store, src.storePath(), attrs, work, staged, overlay.isPrivileged());
+			copyMetadata(meta.layer().store, meta.storePath(), attrs, work, staged, overlay.isPrivileged());
+			identity.keep(node, work, staged);
 			publish(overlay, parent, staged, target);
 		} catch (FsException e) {
 			discard(work, staged);
@@ -115,11 +140,16 @@ final class CopyUp {
 		}
 	}
 
+	/** True for extended attributes of the overlay's own: the policy's marks and the engine's identity. */
+	boolean isInternal(String name) {
+		return policy.isInternalXattr(name) || Identity.isInternalXattr(name);
+	}
+
 	/** Extended attributes, owner (where permitted), mode and times, in the order that keeps setuid bits. */
 	void copyMetadata(Store from, FsPath fromPath, FileAttributes attrs, WritableStore to, FsPath toPath,
 			boolean privileged) throws FsException {
 		for (String name : from.listxattr(fromPath)) {
-			if (!policy.isInternalXattr(name) && (privileged || name.startsWith("user."))) {
+			if (!isInternal(name) && (privileged || name.startsWith("user."))) {
 				to.setxattr(toPath, name, from.getxattr(fromPath, name), XattrMode.SET);
 			}
 		}

@@ -143,8 +143,8 @@ final class DirOps {
 	}
 
 	/**
-	 * rename(2). Files are copied up and renamed in the overlay; a directory that exists only in the overlay is
-	 * renamed as it is; renaming a repository directory gives EXDEV (callers such as mv then copy).
+	 * rename(2). Files are copied up and renamed in the overlay; a directory is renamed in the overlay, and one
+	 * with repository content records where that content lives (a redirect) instead of copying it.
 	 */
 	void rename(FsPath from, FsPath to, RenameMode mode) throws FsException {
 		if (from.isRoot() || to.isRoot()) {
@@ -169,11 +169,9 @@ final class DirOps {
 			}
 			checkReplace(src, dst);
 		}
-		if (src.isDirectory() && (src.branches().size() > 1 || !src.isUpper())) {
-			throw new FsException(Errno.EXDEV, from, "renaming a repository directory");
-		}
+		String redirect = src.isDirectory() && (src.branches().size() > 1 || !src.isUpper()) ? redirect(src) : null;
 		WritableStore overlay = map.overlayStore();
-		src = copyUp.copyUp(src);
+		src = copyUp.copyUp(src); // a directory alone, not its tree
 		copyUp.copyUp(lookup.lookup(to.parent()));
 		Node srcParent = lookup.lookup(from.parent());
 		boolean whiteout = lookup.lowerHas(srcParent, from.name());
@@ -181,7 +179,9 @@ final class DirOps {
 		if (dst != null && dst.isDirectory() && dst.isUpper()) {
 			CopyUp.remove(overlay, target); // empty in the merged view: only whiteouts left
 		}
-		if (src.isDirectory() && lookup.lowerHas(lookup.lookup(to.parent()), to.name())) {
+		if (redirect != null) {
+			policy.setRedirect(overlay, src.top().storePath(), redirect);
+		} else if (src.isDirectory() && !isRedirected(src) && lookup.lowerHas(lookup.lookup(to.parent()), to.name())) {
 			// the moved directory must not merge with a repository directory of its new name
 			policy.markOpaque(overlay, src.top().storePath());
 		}
@@ -196,6 +196,25 @@ final class DirOps {
 			overlay.publish(staged, map.overlay().storePath(from));
 			stats.whiteout();
 		}
+	}
+
+	/**
+	 * Where the repository part of a directory that is being renamed lives, as an absolute mount path, unless
+	 * the overlay already records it; null then. Renaming thus never copies a tree (overlayfs's redirect_dir).
+	 */
+	private String redirect(Node dir) throws FsException {
+		if (isRedirected(dir)) {
+			return null;
+		}
+		Layer.Branch lower = dir.branches().get(dir.isUpper() ? 1 : 0);
+		if (lower.synthetic()) {
+			throw new FsException(Errno.EXDEV, dir.path(), "the directory leads to where a layer is placed");
+		}
+		return lower.layer().at.resolve(lower.storePath()).toAbsoluteString();
+	}
+
+	private boolean isRedirected(Node dir) throws FsException {
+		return dir.isUpper() && policy.redirect(map.overlayStore(), dir.top().storePath()) != null;
 	}
 
 	private static boolean sameFile(Node a, Node b) {

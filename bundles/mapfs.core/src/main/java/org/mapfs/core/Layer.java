@@ -46,13 +46,23 @@ final class Layer {
 			return new Branch(this, FsPath.ROOT, store.stat(FsPath.ROOT), true);
 		}
 		FsPath sp = storePath(path);
-		if (sp == null) {
-			return null;
-		}
+		return sp == null ? null : stat(sp);
+	}
+
+	/**
+	 * This layer's entry at {@code path} below its branch {@code parent} of the parent directory: the parent's
+	 * store path leads the way, so the children of a renamed (redirected) directory are found where they live.
+	 */
+	Branch child(Branch parent, FsPath path) throws FsException {
+		return parent.synthetic() ? branch(path) : stat(parent.storePath().resolve(path.name()));
+	}
+
+	private Branch stat(FsPath sp) throws FsException {
 		try {
 			return new Branch(this, sp, store.stat(sp), false);
 		} catch (FsException e) {
-			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+			// on the way: nothing, a file, or a symlink (never followed): no entry here
+			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR || e.errno() == Errno.ELOOP) {
 				return null;
 			}
 			throw e;

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 import org.mapfs.api.Errno;
+import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.policy.OverlayPolicy;
@@ -46,7 +47,7 @@ final class Lookup {
 				break;
 			}
 		}
-		return new Node(FsPath.ROOT, branches);
+		return new Node(FsPath.ROOT, branches, false);
 	}
 
 	Node lookup(FsPath path) throws FsException {
@@ -85,26 +86,79 @@ final class Lookup {
 	Node child(Node dir, String name) throws FsException {
 		FsPath path = dir.path().resolve(name);
 		List<Layer.Branch> found = new ArrayList<>(2);
-		List<Layer.Branch> parents = dir.branches();
-		for (int i = 0; i < parents.size(); i++) {
-			Layer layer = parents.get(i).layer();
-			Layer.Branch b = layer.branch(path);
+		Target target = new Target(dir, name, null);
+		boolean metacopy = false;
+		for (Layer layer : map.layers()) {
+			Layer.Branch b = target.branch(layer);
 			if (b == null) {
 				continue;
 			}
 			if (!b.synthetic() && policy.isWhiteout(layer.store, b.storePath(), b.attrs())) {
 				break;
 			}
+			if (metacopy) {
+				// the data of a metadata-only copy: the file below, wherever a redirect says it is
+				if (b.attrs().isRegularFile()) {
+					found.add(b);
+				}
+				break;
+			}
 			if (!found.isEmpty() && !b.isDirectory()) {
 				break; // a lower non-directory under a directory is hidden
 			}
 			found.add(b);
-			boolean last = i == parents.size() - 1;
-			if (!b.isDirectory() || last || (!b.synthetic() && policy.isOpaque(layer.store, b.storePath()))) {
+			if (b.synthetic()) {
+				continue;
+			}
+			if (layer.index == map.layers().size() - 1) {
+				break; // nothing below to hide or to redirect to
+			}
+			if (b.isDirectory()) {
+				if (policy.isOpaque(layer.store, b.storePath())) {
+					break;
+				}
+			} else if (isMetacopy(layer, b)) {
+				metacopy = true;
+			} else {
 				break;
 			}
+			String redirect = policy.redirect(layer.store, b.storePath());
+			if (redirect != null) {
+				target = new Target(dir, null, redirect);
+			}
 		}
-		return found.isEmpty() ? null : new Node(path, found);
+		if (metacopy && found.size() < 2) {
+			throw new FsException(Errno.EIO, path, "metadata-only copy whose repository data is gone");
+		}
+		return found.isEmpty() ? null : new Node(path, found, metacopy);
+	}
+
+	/**
+	 * Only non-empty regular files of the overlay can be metadata-only copies (st_blocks tells nothing: extended
+	 * attributes may take a block of their own).
+	 */
+	private boolean isMetacopy(Layer layer, Layer.Branch b) throws FsException {
+		FileAttributes a = b.attrs();
+		return layer.writable && a.isRegularFile() && a.size() > 0 && policy.isMetacopy(layer.store, b.storePath());
+	}
+
+	/**
+	 * Where to look for an entry in each layer: by name in the layer's branch of the parent directory, or, below
+	 * a redirect, at the path it names: an absolute mount path or another name in the same parent.
+	 */
+	private record Target(Node dir, String name, String redirect) {
+		Layer.Branch branch(Layer layer) throws FsException {
+			if (redirect != null && redirect.startsWith("/")) {
+				return layer.branch(FsPath.of(redirect));
+			}
+			String n = redirect != null ? FsPath.checkName(redirect) : name;
+			for (Layer.Branch parent : dir.branches()) {
+				if (parent.layer() == layer) {
+					return layer.child(parent, dir.path().resolve(n));
+				}
+			}
+			return null;
+		}
 	}
 
 	/**
@@ -118,7 +172,7 @@ final class Lookup {
 			if (layer.writable) {
 				continue;
 			}
-			Layer.Branch b = layer.branch(path);
+			Layer.Branch b = layer.child(parent, path);
 			if (b != null) {
 				return b.synthetic() || !policy.isWhiteout(layer.store, b.storePath(), b.attrs());
 			}

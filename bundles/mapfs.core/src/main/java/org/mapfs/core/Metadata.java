@@ -8,28 +8,26 @@ import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.XattrMode;
-import org.mapfs.api.policy.OverlayPolicy;
 
 /**
- * Attribute and extended-attribute operations (overlayfs's inode.c). A change copies the entry up first; the
- * policy's own extended attributes are neither shown nor settable.
+ * Attribute and extended-attribute operations (overlayfs's inode.c). A change copies the entry's metadata up
+ * first (its data too where the policy wants whole copies); the overlay's own extended attributes are neither
+ * shown nor settable.
  */
 final class Metadata {
 	private final LayerMap map;
 	private final Lookup lookup;
 	private final CopyUp copyUp;
-	private final OverlayPolicy policy;
 
-	Metadata(LayerMap map, Lookup lookup, CopyUp copyUp, OverlayPolicy policy) {
+	Metadata(LayerMap map, Lookup lookup, CopyUp copyUp) {
 		this.map = map;
 		this.lookup = lookup;
 		this.copyUp = copyUp;
-		this.policy = policy;
 	}
 
 	void setattr(FsPath path, AttributeChange change) throws FsException {
 		map.overlayStore();
-		Node node = copyUp.copyUp(lookup.lookup(path));
+		Node node = copyUp.copyUpMetadata(lookup.lookup(path));
 		if (change.mode() != null && node.storeAttrs().isSymlink()) {
 			throw new FsException(Errno.ENOTSUP, path, "symlinks have no mode of their own");
 		}
@@ -37,7 +35,7 @@ final class Metadata {
 	}
 
 	byte[] getxattr(FsPath path, String name) throws FsException {
-		if (policy.isInternalXattr(name)) {
+		if (copyUp.isInternal(name)) {
 			throw new FsException(Errno.ENODATA, path);
 		}
 		Layer.Branch top = lookup.lookup(path).top();
@@ -48,7 +46,7 @@ final class Metadata {
 		Layer.Branch top = lookup.lookup(path).top();
 		List<String> names = new ArrayList<>();
 		for (String name : top.layer().store.listxattr(top.storePath())) {
-			if (!policy.isInternalXattr(name)) {
+			if (!copyUp.isInternal(name)) {
 				names.add(name);
 			}
 		}
@@ -58,7 +56,7 @@ final class Metadata {
 	void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException {
 		checkClientName(path, name);
 		map.overlayStore();
-		Node node = copyUp.copyUp(lookup.lookup(path));
+		Node node = copyUp.copyUpMetadata(lookup.lookup(path));
 		map.overlayStore().setxattr(node.top().storePath(), name, value, mode);
 	}
 
@@ -69,12 +67,12 @@ final class Metadata {
 		Layer.Branch top = node.top();
 		// removing an attribute that is not there changes nothing: no copy-up for an ENODATA
 		top.layer().store.getxattr(top.storePath(), name);
-		node = copyUp.copyUp(node);
+		node = copyUp.copyUpMetadata(node);
 		map.overlayStore().removexattr(node.top().storePath(), name);
 	}
 
 	private void checkClientName(FsPath path, String name) throws FsException {
-		if (policy.isInternalXattr(name)) {
+		if (copyUp.isInternal(name)) {
 			throw new FsException(Errno.EPERM, path, "extended attribute " + name + " belongs to the overlay");
 		}
 	}

@@ -8,9 +8,10 @@ import org.mapfs.api.policy.Origin;
 
 /**
  * What a lookup found at a mount path: the branches that serve it, top first. A directory may be merged from
- * several layers; anything else has exactly one branch, the top match.
+ * several layers; a metadata-only copy has two, its metadata in the overlay and its data below; anything else has
+ * exactly one branch, the top match.
  */
-record Node(FsPath path, List<Layer.Branch> branches) {
+record Node(FsPath path, List<Layer.Branch> branches, boolean metacopy) {
 
 	Layer.Branch top() {
 		return branches.get(0);
@@ -29,8 +30,19 @@ record Node(FsPath path, List<Layer.Branch> branches) {
 		return top().layer().writable && !top().synthetic();
 	}
 
-	/** The repository version of a file that is not yet copied up. */
+	/** The branch that holds the data of a file. */
+	Layer.Branch data() {
+		return metacopy ? branches.get(1) : top();
+	}
+
+	/** True once the overlay holds the file's data, not only its metadata. */
+	boolean isDataUpper() {
+		return isUpper() && !metacopy;
+	}
+
+	/** The repository version of a file whose data is not yet copied up; null once it is. */
 	Origin origin() {
-		return isUpper() ? null : new Origin(top().layer().store, top().storePath());
+		Layer.Branch data = data();
+		return isDataUpper() ? null : new Origin(data.layer().store, data.storePath());
 	}
 }

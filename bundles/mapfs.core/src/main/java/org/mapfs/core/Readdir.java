@@ -31,7 +31,7 @@ final class Readdir {
 			if (b.synthetic()) {
 				String name = layer.at.name(dir.path().depth());
 				if (seen.add(name)) {
-					out.add(new DirEntry(name, FileType.DIRECTORY, identity.ino(layer, b.attrs().ino())));
+					out.add(new DirEntry(name, FileType.DIRECTORY, identity.ino(layer, b.storePath(), b.attrs().ino())));
 				}
 				continue;
 			}
@@ -39,13 +39,11 @@ final class Readdir {
 				if (!seen.add(e.name())) {
 					continue;
 				}
-				if (policy.mayBeWhiteout(e)) {
-					var path = b.storePath().resolve(e.name());
-					if (policy.isWhiteout(layer.store, path, layer.store.stat(path))) {
-						continue;
-					}
+				var path = b.storePath().resolve(e.name());
+				if (policy.mayBeWhiteout(e) && policy.isWhiteout(layer.store, path, layer.store.stat(path))) {
+					continue;
 				}
-				out.add(new DirEntry(e.name(), e.type(), identity.ino(layer, e.ino())));
+				out.add(new DirEntry(e.name(), e.type(), identity.ino(layer, path, e.ino())));
 			}
 		}
 		return out;

@@ -45,12 +45,12 @@ final class UnionMount implements Mount {
 		this.name = name;
 		this.map = map;
 		this.policy = policy;
-		this.identity = new Identity(name);
+		this.identity = new Identity(name, map.overlay() != null && map.overlay().writableStore().isPrivileged());
 		this.lookup = new Lookup(map, policy, () -> namespace.getReadHoldCount() > 0);
 		this.readdir = new Readdir(policy, identity);
-		this.copyUp = new CopyUp(map, lookup, policy, stats);
+		this.copyUp = new CopyUp(map, lookup, policy, identity, stats);
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, stats);
-		this.metadata = new Metadata(map, lookup, copyUp, policy);
+		this.metadata = new Metadata(map, lookup, copyUp);
 	}
 
 	@Override
@@ -107,7 +107,20 @@ final class UnionMount implements Mount {
 
 	@Override
 	public FileAttributes stat(FsPath path) throws FsException {
-		return read(() -> identity.attributes(lookup.lookup(path)));
+		return read(() -> attributes(lookup.lookup(path)));
+	}
+
+	/**
+	 * What stat reports of a node. A merged directory, or one leading to a layer's placement, counts the
+	 * subdirectories it shows for st_nlink, as a plain directory would.
+	 */
+	private FileAttributes attributes(Node node) throws FsException {
+		FileAttributes a = identity.attributes(node);
+		if (node.isDirectory() && (node.branches().size() > 1 || node.top().synthetic())) {
+			long subdirs = readdir.list(node).stream().filter(e -> e.type() == FileType.DIRECTORY).count();
+			a = a.withNlink(2 + subdirs);
+		}
+		return a;
 	}
 
 	@Override
@@ -137,7 +150,7 @@ final class UnionMount implements Mount {
 				throw new FsException(type == FileType.SYMLINK ? Errno.ELOOP : Errno.EINVAL, path,
 						"not a regular file: " + type);
 			}
-			OpenFile file = openFiles.acquire(path, () -> new OpenFile(path, openData(node), node.isUpper(),
+			OpenFile file = openFiles.acquire(path, () -> new OpenFile(path, openData(node), node.isDataUpper(),
 					identity.attributes(node)));
 			return new Handle(this, file, writable);
 		});
@@ -153,8 +166,9 @@ final class UnionMount implements Mount {
 	}
 
 	private FileData openData(Node node) throws FsException {
-		Layer.Branch top = node.top();
-		return node.isUpper() ? policy.open(top.storePath(), null, true) : top.layer().store.open(top.storePath());
+		Layer.Branch data = node.data();
+		return node.isDataUpper() ? policy.open(data.storePath(), null, true)
+				: data.layer().store.open(data.storePath());
 	}
 
 	/** Makes sure an open file writes to a private copy: copies it up at its first change. */
@@ -176,11 +190,12 @@ final class UnionMount implements Mount {
 		return read(() -> {
 			if (file.isUnlinked()) {
 				FileAttributes last = file.lastAttrs();
+				// the name that went is one link less
 				return new FileAttributes(last.type(), last.mode(), last.uid(), last.gid(), file.size(),
-						last.blocks(), 0, last.ino(), last.dev(), last.rdev(), last.atimeNs(), last.mtimeNs(),
+						last.blocks(), Math.max(0, last.nlink() - 1), last.ino(), last.dev(), last.rdev(), last.atimeNs(), last.mtimeNs(),
 						last.ctimeNs());
 			}
-			FileAttributes attrs = identity.attributes(lookup.lookup(file.path()));
+			FileAttributes attrs = attributes(lookup.lookup(file.path()));
 			file.remember(attrs);
 			return attrs;
 		});
@@ -248,7 +263,7 @@ final class UnionMount implements Mount {
 	@Override
 	public void unlink(FsPath path) throws FsException {
 		write(() -> {
-			FileAttributes attrs = identity.attributes(lookup.lookup(path));
+			FileAttributes attrs = attributes(lookup.lookup(path));
 			dirOps.unlink(path);
 			openFiles.unlinked(path, attrs);
 		});
@@ -273,7 +288,7 @@ final class UnionMount implements Mount {
 
 	private FileAttributes attributesOrNull(FsPath path) throws FsException {
 		try {
-			return identity.attributes(lookup.lookup(path));
+			return attributes(lookup.lookup(path));
 		} catch (FsException e) {
 			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
 				return null;

@@ -22,15 +22,16 @@ import org.mapfs.api.Mount;
 import org.mapfs.api.OpenFlag;
 
 /**
- * A tree as a sorted map from path to a line describing the entry: type, mode, size, content digest or link
- * target, and user extended attributes. Two trees are equal when the file systems show the same thing.
+ * A tree as a sorted map from path to a line describing the entry: type, mode, owner, link count, size, content
+ * digest or link target, and user extended attributes. Two trees are equal when the file systems show the same
+ * thing. {@link #links} gives which names are one file.
  */
 final class Tree {
 	private Tree() {
 	}
 
-	/** A plain directory, read with java.nio, never through MapFS. */
-	static Map<String, String> of(Path root, boolean withTimesAndOwners) throws IOException {
+	/** A plain directory, read with java.nio, never through MapFS; with modification times if asked. */
+	static Map<String, String> of(Path root, boolean withTimes) throws IOException {
 		Map<String, String> out = new TreeMap<>();
 		try (Stream<Path> walk = Files.walk(root)) {
 			for (Path p : (Iterable<Path>) walk::iterator) {
@@ -40,7 +41,9 @@ final class Tree {
 				Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
 				int mode = (Integer) a.get("mode");
 				String type = typeOf(mode);
-				StringBuilder sb = new StringBuilder(type).append(' ').append(Integer.toOctalString(mode & 07777));
+				StringBuilder sb = new StringBuilder(type).append(' ').append(Integer.toOctalString(mode & 07777))
+						.append(' ').append(a.get("uid")).append(':').append(a.get("gid")).append(" n")
+						.append(a.get("nlink"));
 				switch (type) {
 					case "f" -> sb.append(' ').append(a.get("size")).append(' ').append(digest(Files.readAllBytes(p)));
 					case "l" -> sb.append(" -> ").append(Files.readSymbolicLink(p));
@@ -48,11 +51,8 @@ final class Tree {
 					default -> {
 					}
 				}
-				if (withTimesAndOwners) {
-					sb.append(" uid=").append(a.get("uid")).append(" gid=").append(a.get("gid"));
-					if (!type.equals("l")) {
-						sb.append(" mtime=").append(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant());
-					}
+				if (withTimes && !type.equals("l")) {
+					sb.append(" mtime=").append(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant());
 				}
 				if (!type.equals("l")) {
 					sb.append(xattrs(p));
@@ -75,7 +75,8 @@ final class Tree {
 			FsPath p = dir.resolve(e.name());
 			FileAttributes a = mount.stat(p);
 			String type = typeOf(a.stMode());
-			StringBuilder sb = new StringBuilder(type).append(' ').append(Integer.toOctalString(a.mode()));
+			StringBuilder sb = new StringBuilder(type).append(' ').append(Integer.toOctalString(a.mode()))
+					.append(' ').append(a.uid()).append(':').append(a.gid()).append(" n").append(a.nlink());
 			switch (type) {
 				case "f" -> sb.append(' ').append(a.size()).append(' ').append(digest(read(mount, p)));
 				case "l" -> sb.append(" -> ").append(mount.readlink(p));
@@ -97,6 +98,51 @@ final class Tree {
 				walk(mount, p, out);
 			}
 		}
+	}
+
+	/** The names that are one file (hard links), as groups of two or more, from st_ino. */
+	static Set<List<String>> links(Path root) throws IOException {
+		Map<Object, List<String>> byIno = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
+		try (Stream<Path> walk = Files.walk(root)) {
+			for (Path p : (Iterable<Path>) walk::iterator) {
+				if (!p.equals(root) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+					byIno.computeIfAbsent(Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS),
+							k -> new java.util.ArrayList<>()).add(root.relativize(p).toString());
+				}
+			}
+		}
+		return groups(byIno.values());
+	}
+
+	static Set<List<String>> links(Mount mount) throws FsException {
+		Map<Long, List<String>> byIno = new TreeMap<>();
+		for (Map.Entry<String, Long> e : inodes(mount).entrySet()) {
+			byIno.computeIfAbsent(e.getValue(), k -> new java.util.ArrayList<>()).add(e.getKey());
+		}
+		return groups(byIno.values());
+	}
+
+	/** st_ino of every entry but directories, by path. */
+	static Map<String, Long> inodes(Mount mount) throws FsException {
+		Map<String, Long> out = new TreeMap<>();
+		for (String path : of(mount).keySet()) {
+			FileAttributes a = mount.stat(FsPath.of(path));
+			if (!a.isDirectory()) {
+				out.put(path, a.ino());
+			}
+		}
+		return out;
+	}
+
+	private static Set<List<String>> groups(java.util.Collection<List<String>> all) {
+		Set<List<String>> out = new java.util.TreeSet<>((x, y) -> x.toString().compareTo(y.toString()));
+		for (List<String> g : all) {
+			if (g.size() > 1) {
+				java.util.Collections.sort(g);
+				out.add(g);
+			}
+		}
+		return out;
 	}
 
 	static byte[] read(Mount mount, FsPath p) throws FsException {

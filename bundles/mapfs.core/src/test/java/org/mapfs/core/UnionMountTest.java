@@ -267,13 +267,48 @@ class UnionMountTest {
 		assertEquals("1", read("b"));
 		assertEquals(Errno.EISDIR,
 				assertThrows(FsException.class, () -> mount.rename(p("b"), p("etc"), RenameMode.REPLACE)).errno());
-		assertEquals(Errno.EXDEV, assertThrows(FsException.class,
-				() -> mount.rename(p("usr"), p("usr2"), RenameMode.REPLACE)).errno(),
-				"repository directories are not renamed yet (redirects are a later issue)");
+
 		mount.mkdir(p("new"), 0755, Caller.PROCESS);
 		write("new/f", "in new");
 		mount.rename(p("new"), p("newer"), RenameMode.REPLACE);
 		assertEquals("in new", read("newer/f"));
+	}
+
+	@Test
+	void renamingARepositoryDirectoryRecordsARedirectAndCopiesNoTree() throws IOException {
+		long ino = mount.stat(p("usr/bin/tool")).ino();
+		mount.rename(p("usr"), p("usr2"), RenameMode.REPLACE);
+		assertEquals("#!/bin/sh\n", read("usr2/bin/tool"));
+		assertEquals(ino, mount.stat(p("usr2/bin/tool")).ino());
+		assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> mount.stat(p("usr"))).errno());
+		assertFalse(Files.exists(fx.upper.resolve("usr2/bin")), "the tree stays in the repository");
+		// deeper: a directory of the renamed one moves elsewhere, and a file in it changes
+		mount.mkdir(p("opt"), 0755, Caller.PROCESS);
+		mount.rename(p("usr2/bin"), p("opt/bin"), RenameMode.REPLACE);
+		write("opt/bin/tool", "changed");
+		assertEquals(List.of("bin"), names("opt"));
+		assertEquals(List.of(), names("usr2"));
+		mount.rename(p("usr2"), p("usr"), RenameMode.REPLACE);
+		assertEquals(List.of(), names("usr"), "renamed back, the moved-away bin stays away");
+		mount = fx.remount();
+		assertEquals("changed", read("opt/bin/tool"));
+		assertEquals(List.of(), names("usr"));
+		// a repository directory renamed over an empty one does not merge with it
+		mount.unlink(p("etc/ssh/sshd_config"));
+		mount.rename(p("opt/bin"), p("etc/ssh"), RenameMode.REPLACE);
+		assertEquals(List.of("tool"), names("etc/ssh"));
+		assertEquals(Errno.ENOTEMPTY, assertThrows(FsException.class,
+				() -> mount.rename(p("etc/ssh"), p("etc"), RenameMode.REPLACE)).errno());
+	}
+
+	@Test
+	void aMetadataOnlyCopyWithManyAttributesStillReadsItsRepositoryData() throws IOException {
+		// the attributes take a block of their own: st_blocks of the copy is not 0
+		mount.setxattr(p("etc/hosts"), "user.big", new byte[3000], XattrMode.SET);
+		assertEquals("127.0.0.1 localhost\n", read("etc/hosts"));
+		mount.link(p("etc/hosts"), p("hosts2"));
+		mount.truncate(p("hosts2"), 30);
+		assertEquals("127.0.0.1 localhost\n\0\0\0\0\0\0\0\0\0\0", read("etc/hosts"));
 	}
 
 	@Test
@@ -361,6 +396,28 @@ class UnionMountTest {
 		}
 		var fs = mount.statfs();
 		assertTrue(fs.blockSize() > 0 && fs.totalBlocks() > 0 && fs.nameMax() == 255, fs.toString());
+	}
+
+	@Test
+	void metadataChangesCopyUpMetadataOnlyAndTheDataFollowsAtTheFirstWrite() throws IOException {
+		long ino = mount.stat(p("etc/hosts")).ino();
+		mount.setattr(p("etc/hosts"), AttributeChange.mode(0600));
+		Path upper = fx.upper.resolve("etc/hosts");
+		assertArrayEquals(new byte[20], Files.readAllBytes(upper), "the copy has the size, but no data");
+		assertEquals(0600, mount.stat(p("etc/hosts")).mode());
+		assertEquals("127.0.0.1 localhost\n", read("etc/hosts"), "the data still comes from the repository");
+		assertEquals(ino, mount.stat(p("etc/hosts")).ino(), "st_ino survives the metadata copy-up");
+		mount.link(p("etc/hosts"), p("hosts2"));
+		assertEquals("127.0.0.1 localhost\n", read("hosts2"));
+		assertEquals("127.0.0.1 localhost\n", read("etc/hosts"));
+		try (FileHandle h = mount.open(p("etc/hosts"), Set.of(OpenFlag.READ, OpenFlag.WRITE))) {
+			h.write(ByteBuffer.wrap("10.0.0.1".getBytes(UTF_8)), 0);
+		}
+		assertEquals("10.0.0.11 localhost\n", read("etc/hosts"));
+		assertEquals("10.0.0.11 localhost\n", read("hosts2"));
+		assertEquals(0600, mount.stat(p("etc/hosts")).mode(), "the data copy keeps the changed metadata");
+		assertEquals(ino, mount.stat(p("etc/hosts")).ino());
+		assertEquals(ino, fx.remount().stat(p("etc/hosts")).ino(), "and so does a remount");
 	}
 
 	@Test

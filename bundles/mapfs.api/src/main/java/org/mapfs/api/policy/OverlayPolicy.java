@@ -32,6 +32,24 @@ public interface OverlayPolicy {
 	/** Marks a directory in {@code store} (the overlay or its work area) opaque. */
 	void markOpaque(WritableStore store, FsPath dir) throws FsException;
 
+	/**
+	 * Where the repository version of a renamed directory lives (overlayfs's redirect): an absolute mount path
+	 * starting with {@code /}, or a name in the same parent directory; null if the directory was not renamed.
+	 */
+	String redirect(Store store, FsPath dir) throws FsException;
+
+	/** Records that the directory {@code dir} of the overlay shows the repository directory at {@code redirect}. */
+	void setRedirect(WritableStore store, FsPath dir, String redirect) throws FsException;
+
+	/**
+	 * True if the regular file {@code path} of {@code store} holds metadata only: its data is still the data of the
+	 * same file in the layers below.
+	 */
+	boolean isMetacopy(Store store, FsPath path) throws FsException;
+
+	/** Marks a file of the overlay's work area as holding metadata only. */
+	void markMetacopy(WritableStore store, FsPath path) throws FsException;
+
 	/** True for extended attributes the policy keeps for itself: hidden from clients, never set by them. */
 	boolean isInternalXattr(String name);
 

@@ -1,6 +1,7 @@
 package org.mapfs.policy.classic;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.mapfs.api.Caller;
@@ -19,8 +20,10 @@ import org.mapfs.api.store.WritableStore;
 
 /**
  * The classic policy applied to one overlay. Whiteouts are 0/0 character devices, opaque directories carry
- * {@code overlay.opaque=y}, both as the kernel's overlayfs writes them; private copies are whole files, sparse
- * where the repository file has zero blocks.
+ * {@code overlay.opaque=y}, renamed repository directories {@code overlay.redirect}, files whose metadata alone
+ * was copied up {@code overlay.metacopy}, all as the kernel's overlayfs writes them (mount it with
+ * {@code redirect_dir=on,metacopy=on}); private copies are whole files, sparse where the repository file has zero
+ * blocks.
  */
 final class ClassicOverlay implements OverlayPolicy {
 	/** Copy-up chunk: large enough for sequential throughput, small enough to find holes. */
@@ -29,10 +32,12 @@ final class ClassicOverlay implements OverlayPolicy {
 
 	private final WritableStore overlay;
 	private final String prefix;
+	private final boolean metacopy;
 
-	ClassicOverlay(WritableStore overlay, boolean userxattr) {
+	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy) {
 		this.overlay = overlay;
 		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
+		this.metacopy = metacopy;
 	}
 
 	@Override
@@ -52,14 +57,40 @@ final class ClassicOverlay implements OverlayPolicy {
 
 	@Override
 	public boolean isOpaque(Store store, FsPath dir) throws FsException {
+		return Arrays.equals(OPAQUE, xattr(store, dir, "opaque"));
+	}
+
+	/** One of the overlay's own extended attributes, or null if it is not set. */
+	private byte[] xattr(Store store, FsPath path, String name) throws FsException {
 		try {
-			return Arrays.equals(OPAQUE, store.getxattr(dir, prefix + "opaque"));
+			return store.getxattr(path, prefix + name);
 		} catch (FsException e) {
 			if (e.errno() == Errno.ENODATA || e.errno() == Errno.ENOTSUP) {
-				return false;
+				return null;
 			}
 			throw e;
 		}
+	}
+
+	@Override
+	public String redirect(Store store, FsPath dir) throws FsException {
+		byte[] value = xattr(store, dir, "redirect");
+		return value == null ? null : new String(value, StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void setRedirect(WritableStore store, FsPath dir, String redirect) throws FsException {
+		store.setxattr(dir, prefix + "redirect", redirect.getBytes(StandardCharsets.UTF_8), XattrMode.SET);
+	}
+
+	@Override
+	public boolean isMetacopy(Store store, FsPath path) throws FsException {
+		return xattr(store, path, "metacopy") != null;
+	}
+
+	@Override
+	public void markMetacopy(WritableStore store, FsPath path) throws FsException {
+		store.setxattr(path, prefix + "metacopy", new byte[0], XattrMode.SET);
 	}
 
 	@Override
@@ -74,7 +105,7 @@ final class ClassicOverlay implements OverlayPolicy {
 
 	@Override
 	public boolean isMetadataOnlyCopyUp() {
-		return false;
+		return metacopy;
 	}
 
 	@Override

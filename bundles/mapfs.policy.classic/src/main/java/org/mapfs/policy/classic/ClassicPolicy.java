@@ -15,12 +15,14 @@ import org.osgi.service.component.annotations.Component;
  * kernel's overlayfs and the other way round.
  * <p>
  * Options: {@code userxattr=true|false} keeps the marks in {@code user.overlay.*} instead of
- * {@code trusted.overlay.*} (default: {@code user.} unless the overlay store is privileged).
+ * {@code trusted.overlay.*} (default: {@code user.} unless the overlay store is privileged);
+ * {@code metacopy=true|false}: chmod, chown, utimens and setxattr of a repository file copy its metadata only,
+ * the data follows at the first write (default: true).
  */
 @Component(property = Policy.NAME_PROPERTY + "=" + ClassicPolicy.NAME)
 public final class ClassicPolicy implements Policy {
 	public static final String NAME = "classic";
-	private static final Set<String> OPTIONS = Set.of("userxattr");
+	private static final Set<String> OPTIONS = Set.of("userxattr", "metacopy");
 
 	@Override
 	public String name() {
@@ -35,11 +37,15 @@ public final class ClassicPolicy implements Policy {
 			}
 		}
 		boolean privileged = overlay == null || overlay.isPrivileged();
-		String userxattr = options.getOrDefault("userxattr", String.valueOf(!privileged));
-		if (!userxattr.equals("true") && !userxattr.equals("false")) {
-			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': userxattr must be true or false, not '"
-					+ userxattr + "'");
+		return new ClassicOverlay(overlay, flag(options, "userxattr", !privileged), flag(options, "metacopy", true));
+	}
+
+	private static boolean flag(Map<String, String> options, String name, boolean byDefault) throws FsException {
+		String value = options.getOrDefault(name, String.valueOf(byDefault));
+		if (!value.equals("true") && !value.equals("false")) {
+			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': " + name + " must be true or false, not '"
+					+ value + "'");
 		}
-		return new ClassicOverlay(overlay, Boolean.parseBoolean(userxattr));
+		return Boolean.parseBoolean(value);
 	}
 }

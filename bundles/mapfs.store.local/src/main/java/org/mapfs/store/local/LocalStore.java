@@ -738,6 +738,9 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 		if (ns == null) {
 			ts[i] = 0;
 			ts[i + 1] = Native.UTIME_OMIT;
+		} else if (ns == AttributeChange.NOW) {
+			ts[i] = 0;
+			ts[i + 1] = Native.UTIME_NOW;
 		} else {
 			ts[i] = Math.floorDiv(ns, 1_000_000_000L);
 			ts[i + 1] = Math.floorMod(ns, 1_000_000_000L);

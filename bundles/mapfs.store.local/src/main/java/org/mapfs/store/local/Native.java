@@ -48,6 +48,7 @@ final class Native {
 	static final int XATTR_CREATE = 1;
 	static final int XATTR_REPLACE = 2;
 	static final long UTIME_OMIT = (1L << 30) - 2;
+	static final long UTIME_NOW = (1L << 30) - 1;
 
 	static final int STATX_BASIC_STATS = 0x7ff;
 	static final int STATX_MNT_ID = 0x1000;

@@ -51,6 +51,12 @@ class KernelOverlayTest {
 		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
 		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
 		Files.writeString(repo.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+		Files.createDirectories(repo.resolve("etc/passwd.d"));
+		Files.writeString(repo.resolve("etc/passwd.d/users"), "alice:x:1000:1000::/home/alice:/bin/sh\n");
+		Files.createDirectories(repo.resolve("usr/share/doc"));
+		Files.writeString(repo.resolve("usr/share/doc/README"), "docs\n");
+		Files.createDirectories(repo.resolve("usr/bin"));
+		Files.writeString(repo.resolve("usr/bin/tool"), "#!/bin/sh\n");
 		Files.createDirectories(repo.resolve("var/log"));
 		Files.writeString(repo.resolve("var/log/old.log"), "old\n");
 		kernelMount = Files.createDirectories(tmp.resolve("kernel"));
@@ -68,7 +74,7 @@ class KernelOverlayTest {
 
 	private void kernelMount() throws Exception {
 		run("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + repo + ",upperdir=" + fx.upper + ",workdir="
-				+ fx.work, kernelMount.toString());
+				+ fx.work + ",redirect_dir=on,metacopy=on", kernelMount.toString());
 		mounted = true;
 	}
 
@@ -97,10 +103,16 @@ class KernelOverlayTest {
 		mount.rename(FsPath.of("var/log/old.log"), FsPath.of("var/log/old.log.1"), RenameMode.REPLACE);
 		mount.symlink(FsPath.of("etc/link"), "hosts", Caller.PROCESS);
 		mount.setattr(FsPath.of("var/log"), AttributeChange.mode(0750));
-		var expected = Tree.of(mount);
+		// a metadata-only copy and a renamed repository directory (redirect)
+		mount.setattr(FsPath.of("etc/passwd.d/users"), AttributeChange.mode(0600));
+		mount.rename(FsPath.of("usr"), FsPath.of("usr2"), RenameMode.REPLACE);
+		mount.mkdir(FsPath.of("srv"), 0755, Caller.PROCESS);
+		mount.rename(FsPath.of("usr2/share"), FsPath.of("srv/share"), RenameMode.REPLACE);
+		var expected = Tree.withoutDirectoryLinks(Tree.of(mount));
 		kernelMount();
-		assertEquals(expected, Tree.of(kernelMount, false));
+		assertEquals(expected, Tree.withoutDirectoryLinks(Tree.of(kernelMount, false)));
 		assertTrue(expected.containsKey("etc/ssh/new_config") && !expected.containsKey("etc/ssh/sshd_config"));
+		assertTrue(expected.containsKey("srv/share/doc/README") && !expected.containsKey("usr"));
 	}
 
 	@Test
@@ -115,11 +127,19 @@ class KernelOverlayTest {
 		Files.writeString(kernelMount.resolve("etc/ssh/new_config"), "new\n");
 		Files.move(kernelMount.resolve("var/log/old.log"), kernelMount.resolve("var/log/old.log.1"));
 		Files.createSymbolicLink(kernelMount.resolve("etc/link"), Path.of("hosts"));
-		var expected = Tree.of(kernelMount, false);
+		Files.setPosixFilePermissions(kernelMount.resolve("etc/passwd.d/users"),
+				java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		Files.move(kernelMount.resolve("usr"), kernelMount.resolve("usr2"));
+		Files.createDirectory(kernelMount.resolve("srv"));
+		Files.move(kernelMount.resolve("usr2/share"), kernelMount.resolve("srv/share"));
+		var expected = Tree.withoutDirectoryLinks(Tree.of(kernelMount, false));
 		run("umount", kernelMount.toString());
 		mounted = false;
+		assertTrue(Files.size(fx.upper.resolve("etc/passwd.d/users")) > 0
+				&& Files.readAllBytes(fx.upper.resolve("etc/passwd.d/users"))[0] == 0, "the kernel made a metacopy");
 		Mount mount = fx.remount();
-		assertEquals(expected, Tree.of(mount));
+		assertEquals(expected, Tree.withoutDirectoryLinks(Tree.of(mount)));
+		assertTrue(expected.containsKey("srv/share/doc/README") && !expected.containsKey("usr"));
 		assertEquals(List.of("new_config"), mount.list(FsPath.of("etc/ssh")).stream().map(e -> e.name()).toList());
 		try (FileHandle h = mount.open(FsPath.of("etc/hosts"), Set.of(OpenFlag.READ))) {
 			assertEquals(12, h.size());

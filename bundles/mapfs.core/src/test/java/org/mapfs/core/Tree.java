@@ -100,6 +100,16 @@ final class Tree {
 		}
 	}
 
+	/**
+	 * The tree without the link counts of directories: the kernel's overlayfs reports 1 for a merged directory,
+	 * where MapFS counts subdirectories as a plain directory does.
+	 */
+	static Map<String, String> withoutDirectoryLinks(Map<String, String> tree) {
+		Map<String, String> out = new TreeMap<>();
+		tree.forEach((k, v) -> out.put(k, v.startsWith("d ") ? v.replaceFirst(" n\\d+", "") : v));
+		return out;
+	}
+
 	/** The names that are one file (hard links), as groups of two or more, from st_ino. */
 	static Set<List<String>> links(Path root) throws IOException {
 		Map<Object, List<String>> byIno = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));

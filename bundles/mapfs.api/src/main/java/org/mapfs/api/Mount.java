@@ -26,9 +26,18 @@ public interface Mount {
 	 */
 	List<DirEntry> list(FsPath dir) throws FsException;
 
-	FileHandle open(FsPath path, Set<OpenFlag> flags) throws FsException;
+	/**
+	 * Opens a regular file for {@code caller}. A write through the handle by a caller other than root clears the
+	 * file's setuid bit, and its setgid bit where group execution is allowed, as Linux does.
+	 */
+	FileHandle open(FsPath path, Set<OpenFlag> flags, Caller caller) throws FsException;
 
-	/** Creates a regular file and opens it read-write; {@code exclusive} is O_EXCL. */
+	/** Opens a regular file for MapFS itself ({@link Caller#PROCESS}). */
+	default FileHandle open(FsPath path, Set<OpenFlag> flags) throws FsException {
+		return open(path, flags, Caller.PROCESS);
+	}
+
+	/** Creates a regular file and opens it read-write for {@code caller}; {@code exclusive} is O_EXCL. */
 	FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException;
 
 	void mkdir(FsPath path, int mode, Caller caller) throws FsException;

@@ -3,6 +3,7 @@ package org.mapfs.core;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mapfs.api.Caller;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FileHandle;
@@ -13,12 +14,17 @@ final class Handle implements FileHandle {
 	private final UnionMount mount;
 	private final OpenFile file;
 	private final boolean writable;
+	private final Caller caller;
 	private final AtomicBoolean closed = new AtomicBoolean();
+	/** True once this handle's writes need not clear setuid/setgid (checked at its first write). */
+	private volatile boolean privilegesChecked;
 
-	Handle(UnionMount mount, OpenFile file, boolean writable) {
+	Handle(UnionMount mount, OpenFile file, boolean writable, Caller caller) {
 		this.mount = mount;
 		this.file = file;
 		this.writable = writable;
+		this.caller = caller;
+		this.privilegesChecked = caller.isProcess() || caller.uid() == 0;
 	}
 
 	@Override
@@ -30,6 +36,10 @@ final class Handle implements FileHandle {
 	@Override
 	public int write(ByteBuffer src, long position) throws FsException {
 		checkWritable();
+		if (!privilegesChecked) {
+			mount.removePrivileges(file);
+			privilegesChecked = true;
+		}
 		mount.copyUp(file);
 		return file.write(src, position);
 	}

@@ -135,7 +135,7 @@ final class UnionMount implements Mount {
 	}
 
 	@Override
-	public FileHandle open(FsPath path, Set<OpenFlag> flags) throws FsException {
+	public FileHandle open(FsPath path, Set<OpenFlag> flags, Caller caller) throws FsException {
 		boolean writable = flags.contains(OpenFlag.WRITE);
 		if (writable && isReadOnly()) {
 			throw new FsException(Errno.EROFS, path);
@@ -152,7 +152,7 @@ final class UnionMount implements Mount {
 			}
 			OpenFile file = openFiles.acquire(path, () -> new OpenFile(path, openData(node), node.isDataUpper(),
 					identity.attributes(node)));
-			return new Handle(this, file, writable);
+			return new Handle(this, file, writable, caller);
 		});
 		if (flags.contains(OpenFlag.TRUNCATE)) {
 			try {
@@ -184,6 +184,18 @@ final class UnionMount implements Mount {
 			Node upper = copyUp.copyUp(node);
 			file.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
 		});
+	}
+
+	/**
+	 * Clears setuid, and setgid where group execution is allowed, before a write by a caller without the
+	 * privilege to keep them (Linux's file_remove_privs).
+	 */
+	void removePrivileges(OpenFile file) throws FsException {
+		int mode = stat(file).mode();
+		int kill = (mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0);
+		if (kill != 0) {
+			write(() -> metadata.setattr(file.path(), AttributeChange.mode(mode & ~kill)));
+		}
 	}
 
 	FileAttributes stat(OpenFile file) throws FsException {
@@ -218,7 +230,7 @@ final class UnionMount implements Mount {
 				throw e;
 			}
 		});
-		FileHandle handle = open(path, Set.of(OpenFlag.READ, OpenFlag.WRITE));
+		FileHandle handle = open(path, Set.of(OpenFlag.READ, OpenFlag.WRITE), caller);
 		if (!created && exclusive) {
 			handle.close();
 			throw new FsException(Errno.EEXIST, path);

@@ -421,6 +421,31 @@ class UnionMountTest {
 	}
 
 	@Test
+	void aWriteByAnotherUserClearsSetuidAndSetgid() throws IOException {
+		assertEquals(04755, mount.stat(p("usr/bin/tool")).mode());
+		try (FileHandle h = mount.open(p("usr/bin/tool"), Set.of(OpenFlag.WRITE), Caller.PROCESS)) {
+			h.write(ByteBuffer.wrap("#".getBytes(UTF_8)), 0);
+		}
+		assertEquals(04755, mount.stat(p("usr/bin/tool")).mode(), "root keeps the bits");
+		mount.setattr(p("usr/bin/tool"), AttributeChange.mode(06775));
+		try (FileHandle h = mount.open(p("usr/bin/tool"), Set.of(OpenFlag.WRITE), new Caller(1000, 1000))) {
+			h.write(ByteBuffer.wrap("#".getBytes(UTF_8)), 0);
+		}
+		assertEquals(0775, mount.stat(p("usr/bin/tool")).mode());
+		assertEquals(04755, (Integer) Files.getAttribute(repo.resolve("usr/bin/tool"), "unix:mode") & 07777);
+	}
+
+	@Test
+	void utimensNowAndOmit() throws IOException {
+		var before = mount.stat(p("etc/hosts"));
+		long start = System.currentTimeMillis() * 1_000_000L - 1_000_000_000L;
+		mount.setattr(p("etc/hosts"), AttributeChange.times(null, AttributeChange.NOW));
+		var after = mount.stat(p("etc/hosts"));
+		assertEquals(before.atimeNs(), after.atimeNs(), "UTIME_OMIT keeps the access time");
+		assertTrue(after.mtimeNs() > start, "UTIME_NOW sets the current time: " + after.mtimeNs());
+	}
+
+	@Test
 	void stDevIsOneForTheMountAndInodesDifferAcrossLayers() throws IOException {
 		write("new", "x");
 		var a = mount.stat(p("new"));

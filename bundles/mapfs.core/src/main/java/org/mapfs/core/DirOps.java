@@ -20,14 +20,17 @@ final class DirOps {
 	private final Readdir readdir;
 	private final CopyUp copyUp;
 	private final OverlayPolicy policy;
+	private final Identity identity;
 	private final Stats stats;
 
-	DirOps(LayerMap map, Lookup lookup, Readdir readdir, CopyUp copyUp, OverlayPolicy policy, Stats stats) {
+	DirOps(LayerMap map, Lookup lookup, Readdir readdir, CopyUp copyUp, OverlayPolicy policy, Identity identity,
+			Stats stats) {
 		this.map = map;
 		this.lookup = lookup;
 		this.readdir = readdir;
 		this.copyUp = copyUp;
 		this.policy = policy;
+		this.identity = identity;
 		this.stats = stats;
 	}
 
@@ -51,6 +54,7 @@ final class DirOps {
 		FsPath target = map.overlay().storePath(path);
 		if (!overlayHasEntry(overlay, target)) {
 			maker.make(overlay, target);
+			identity.created(overlay, target);
 			return;
 		}
 		WritableStore work = overlay.work();
@@ -68,6 +72,7 @@ final class DirOps {
 			copyUp.discard(work, staged);
 			throw e;
 		}
+		identity.created(overlay, target);
 	}
 
 	void link(FsPath existing, FsPath link) throws FsException {

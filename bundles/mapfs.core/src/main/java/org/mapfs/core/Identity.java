@@ -1,6 +1,8 @@
 package org.mapfs.core;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
@@ -19,8 +21,15 @@ final class Identity {
 	private static final int LAYER_SHIFT = 56;
 	private static final String TRUSTED = "trusted.mapfs.ino";
 	private static final String USER = "user.mapfs.ino";
+	private static final long NOT_A_COPY = -1;
+	private static final int MAX_KEPT = 1 << 20;
 	private final long dev;
 	private final String xattr;
+	/**
+	 * The number kept on each copy in the overlay, by the copy's store inode number, so that listings need not
+	 * read an attribute per entry. The overlay changes only through the mount, which keeps this true.
+	 */
+	private final Map<Long, Long> kept = new ConcurrentHashMap<>();
 
 	Identity(String mountName, boolean privileged) {
 		// a stable, mount-specific value that does not look like a real device's major:minor
@@ -39,15 +48,42 @@ final class Identity {
 	/** The number of an entry of a layer: the one kept at its copy-up, or the layer's own. */
 	long ino(Layer layer, FsPath storePath, long storeIno) throws FsException {
 		if (layer.writable) {
-			try {
-				return ByteBuffer.wrap(layer.store.getxattr(storePath, xattr)).getLong();
-			} catch (FsException e) {
-				if (e.errno() != Errno.ENODATA && e.errno() != Errno.ENOTSUP) {
-					throw e;
-				}
+			Long k = kept.get(storeIno);
+			if (k == null) {
+				k = readKept(layer, storePath);
+				remember(storeIno, k);
+			}
+			if (k != NOT_A_COPY) {
+				return k;
 			}
 		}
 		return ((long) layer.index << LAYER_SHIFT) ^ storeIno;
+	}
+
+	private long readKept(Layer layer, FsPath storePath) throws FsException {
+		try {
+			return ByteBuffer.wrap(layer.store.getxattr(storePath, xattr)).getLong();
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENODATA || e.errno() == Errno.ENOTSUP) {
+				return NOT_A_COPY;
+			}
+			throw e;
+		}
+	}
+
+	private void remember(long storeIno, long k) {
+		if (kept.size() >= MAX_KEPT) {
+			kept.clear();
+		}
+		kept.put(storeIno, k);
+	}
+
+	/**
+	 * A new entry of the overlay: its store inode number may be one a deleted copy had, so what was remembered
+	 * for that number is dropped.
+	 */
+	void created(WritableStore overlay, FsPath storePath) throws FsException {
+		kept.remove(overlay.stat(storePath).ino());
 	}
 
 	long ino(Node node) throws FsException {
@@ -60,8 +96,9 @@ final class Identity {
 		if (node.storeAttrs().isSymlink() && xattr.equals(USER)) {
 			return; // Linux allows no user.* attributes on symlinks: their number follows the copy
 		}
-		byte[] value = ByteBuffer.allocate(Long.BYTES).putLong(ino(node)).array();
-		store.setxattr(staged, xattr, value, XattrMode.SET);
+		long ino = ino(node);
+		store.setxattr(staged, xattr, ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);
+		remember(store.stat(staged).ino(), ino);
 	}
 
 	FileAttributes attributes(Node node) throws FsException {

@@ -49,7 +49,7 @@ final class UnionMount implements Mount {
 		this.lookup = new Lookup(map, policy, () -> namespace.getReadHoldCount() > 0);
 		this.readdir = new Readdir(policy, identity);
 		this.copyUp = new CopyUp(map, lookup, policy, identity, stats);
-		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, stats);
+		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
 		this.metadata = new Metadata(map, lookup, copyUp);
 	}
 

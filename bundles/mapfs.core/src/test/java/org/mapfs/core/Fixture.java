@@ -27,6 +27,8 @@ final class Fixture {
 	final List<FsPath> roots = new ArrayList<>();
 	final Path upper;
 	final Path work;
+	/** The classic policy's options for the next mount. */
+	Map<String, String> policyOptions = Map.of();
 	private List<Map<String, String>> repositoryBefore;
 
 	Fixture(Path base) throws IOException {
@@ -57,7 +59,7 @@ final class Fixture {
 		for (int i = 0; i < lowers.size(); i++) {
 			b.layer(LocalStore.open("lower" + i, lowers.get(i), null, true), roots.get(i), placements.get(i));
 		}
-		return b.policy(new ClassicPolicy(), Map.of()).build();
+		return b.policy(new ClassicPolicy(), policyOptions).build();
 	}
 
 	private List<Map<String, String>> snapshot() throws IOException {

@@ -302,6 +302,17 @@ class UnionMountTest {
 	}
 
 	@Test
+	void withMetacopyOffAMetadataChangeCopiesTheData() throws IOException {
+		fx.policyOptions = Map.of("metacopy", "false");
+		mount = fx.remount();
+		mount.setattr(p("etc/hosts"), AttributeChange.mode(0600));
+		assertEquals("127.0.0.1 localhost\n", Files.readString(fx.upper.resolve("etc/hosts")));
+		fx.policyOptions = Map.of("metacopy", "maybe");
+		FsException e = assertThrows(FsException.class, () -> fx.remount());
+		assertTrue(e.getMessage().contains("metacopy"), e.getMessage());
+	}
+
+	@Test
 	void aMetadataOnlyCopyWithManyAttributesStillReadsItsRepositoryData() throws IOException {
 		// the attributes take a block of their own: st_blocks of the copy is not 0
 		mount.setxattr(p("etc/hosts"), "user.big", new byte[3000], XattrMode.SET);

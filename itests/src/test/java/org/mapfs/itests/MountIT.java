@@ -142,6 +142,58 @@ class MountIT {
 	}
 
 	@Test
+	void aFuseMountPointServesTheMountToOtherProcessesAndGoesWithItsConfiguration() throws Exception {
+		mountConfig = mount("fused", "private", "golden");
+		assertNotNull(awaitMount("fused"));
+		Path mnt = Files.createDirectories(base.resolve("mnt"));
+		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", "fused", "?");
+		Dictionary<String, Object> props = new Hashtable<>();
+		props.put("mount", "fused");
+		props.put("mountPoint", mnt.toString());
+		props.put("attrTimeout", 0.0);
+		props.put("entryTimeout", 0.0);
+		fuse.update(props);
+		try {
+			assertTrue(await(() -> mounted(mnt)), "no FUSE mount at " + mnt + " within 10 s");
+			assertEquals("golden\n", shell("cat " + mnt + "/etc/motd"));
+			shell("echo private > " + mnt + "/etc/motd && mkdir " + mnt + "/srv && rm " + mnt + "/etc/hosts");
+			assertEquals("private\n", Files.readString(base.resolve("upper/etc/motd")));
+			assertEquals("etc\nsrv\n", shell("ls " + mnt));
+			assertEquals("motd\n", shell("ls " + mnt + "/etc"));
+		} finally {
+			fuse.delete();
+		}
+		assertTrue(await(() -> !mounted(mnt)), "still mounted at " + mnt + " after its configuration was deleted");
+	}
+
+	private interface Condition {
+		boolean holds() throws Exception;
+	}
+
+	private static boolean await(Condition c) throws Exception {
+		for (int i = 0; i < 100; i++) {
+			if (c.holds()) {
+				return true;
+			}
+			Thread.sleep(100);
+		}
+		return false;
+	}
+
+	private static boolean mounted(Path mnt) throws IOException {
+		return Files.readString(Path.of("/proc/mounts")).contains(" " + mnt + " fuse");
+	}
+
+	/** Runs a shell command in another process; its output, or an assertion error with its errors. */
+	private static String shell(String command) throws Exception {
+		Process p = new ProcessBuilder("sh", "-ec", command).start();
+		String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+		String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
+		assertEquals(0, p.waitFor(), command + ": " + err);
+		return out;
+	}
+
+	@Test
 	void aMountNamingAMissingStoreFailsWithTheReasonAndHarmsNothing() throws Exception {
 		mountConfig = mount("broken", "private", "no-such-store");
 		String failure = null;

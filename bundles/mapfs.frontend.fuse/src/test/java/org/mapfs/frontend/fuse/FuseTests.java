@@ -24,12 +24,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /** Helpers of the FUSE tests: FUSE availability, child processes, checksums of folders. */
-final class FuseTests {
+public final class FuseTests {
 	private FuseTests() {
 	}
 
 	/** Why FUSE cannot be used here, or null. */
-	static String unavailable() {
+	public static String unavailable() {
 		if (!Files.exists(Path.of("/dev/fuse"))) {
 			return "no /dev/fuse";
 		}
@@ -51,7 +51,7 @@ final class FuseTests {
 	private static boolean checked;
 
 	/** Skips the test without FUSE, and fails it on CI (CI=true), where FUSE must work. */
-	static synchronized void requireFuse() {
+	public static synchronized void requireFuse() {
 		if (!checked) {
 			unavailable = unavailable();
 			checked = true;
@@ -65,9 +65,9 @@ final class FuseTests {
 		Assumptions.abort("FUSE is not available: " + unavailable);
 	}
 
-	record Result(int rc, String out, String err) {
+	public record Result(int rc, String out, String err) {
 		/** The {@code key=value} lines of the output. */
-		Map<String, String> values() {
+		public Map<String, String> values() {
 			Map<String, String> m = new LinkedHashMap<>();
 			for (String line : out.split("\n")) {
 				int eq = line.indexOf('=');
@@ -78,7 +78,7 @@ final class FuseTests {
 			return m;
 		}
 
-		Result ok() {
+		public Result ok() {
 			if (rc != 0) {
 				fail("exit status " + rc + "\nstdout:\n" + out + "\nstderr:\n" + err);
 			}
@@ -87,12 +87,12 @@ final class FuseTests {
 	}
 
 	/** Runs a command in another process (60 s at most), in {@code dir} if not null. */
-	static Result run(List<String> command, Path dir) {
+	public static Result run(List<String> command, Path dir) {
 		return run(command, dir, Map.of());
 	}
 
 	/** Runs a command in another process (60 s at most), in {@code dir} if not null, with more environment. */
-	static Result run(List<String> command, Path dir, Map<String, String> env) {
+	public static Result run(List<String> command, Path dir, Map<String, String> env) {
 		try {
 			ProcessBuilder pb = new ProcessBuilder(command);
 			pb.environment().putAll(env);
@@ -123,12 +123,12 @@ final class FuseTests {
 	}
 
 	/** A shell script ({@code sh -e}) in another process, in {@code dir}. */
-	static Result sh(Path dir, String script) {
+	public static Result sh(Path dir, String script) {
 		return run(List.of("sh", "-ec", script), dir);
 	}
 
 	/** A Python 3 program in another process, in {@code dir}, with arguments. */
-	static Result python(Path dir, String program, String... args) {
+	public static Result python(Path dir, String program, String... args) {
 		List<String> cmd = new ArrayList<>(List.of("python3", "-c", program));
 		cmd.addAll(List.of(args));
 		return run(cmd, dir);
@@ -138,7 +138,7 @@ final class FuseTests {
 	 * Every entry below {@code root} with its type, mode, owner, size, modification time, and the SHA-256 of a
 	 * file's bytes or a symlink's target: equal maps mean an unchanged tree (access times aside).
 	 */
-	static Map<String, String> checksums(Path root) throws IOException {
+	public static Map<String, String> checksums(Path root) throws IOException {
 		Map<String, String> sums = new TreeMap<>();
 		try (Stream<Path> walk = Files.walk(root)) {
 			for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
@@ -159,7 +159,7 @@ final class FuseTests {
 		return sums;
 	}
 
-	static String sha256(byte[] data) {
+	public static String sha256(byte[] data) {
 		try {
 			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
 		} catch (NoSuchAlgorithmException e) {
@@ -168,7 +168,7 @@ final class FuseTests {
 	}
 
 	/** Leaves no mount behind: lazy unmount as a last resort. */
-	static void forceUnmount(Path mountPoint) {
+	public static void forceUnmount(Path mountPoint) {
 		if (mountPoint != null && (FuseFrontEnd.isMountPoint(mountPoint) || FuseFrontEnd.isStale(mountPoint))) {
 			run(List.of("fusermount", "-u", "-z", mountPoint.toString()), null);
 			if (FuseFrontEnd.isMountPoint(mountPoint)) {
@@ -178,7 +178,7 @@ final class FuseTests {
 	}
 
 	/** True if /proc/mounts lists {@code mountPoint}. */
-	static boolean inProcMounts(Path mountPoint) throws IOException {
+	public static boolean inProcMounts(Path mountPoint) throws IOException {
 		String mp = mountPoint.toAbsolutePath().normalize().toString().replace(" ", "\\040");
 		for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
 			String[] f = line.split(" ");
@@ -189,7 +189,7 @@ final class FuseTests {
 		return false;
 	}
 
-	static void deleteTree(Path root) throws IOException {
+	public static void deleteTree(Path root) throws IOException {
 		if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
 			return;
 		}

@@ -1,4 +1,4 @@
-package org.mapfs.frontend.fuse;
+package org.mapfs.frontend.fuse.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.core.MountBuilder;
+import org.mapfs.frontend.fuse.FuseFrontEnd;
 import org.mapfs.policy.classic.ClassicPolicy;
 import org.mapfs.store.local.LocalStore;
 

@@ -1,4 +1,4 @@
-package org.mapfs.frontend.fuse;
+package org.mapfs.frontend.fuse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mapfs.frontend.fuse.FuseFrontEnd;
+import org.mapfs.frontend.fuse.FuseTests;
 
 /**
  * {@code ./mapfs mount}: the script starts MountCommand in the background and returns once the mount is ready;
@@ -79,7 +81,7 @@ class MountCommandTest {
 	Optional<ProcessHandle> mountProcess() {
 		String m = mnt.toString();
 		return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(m)
-				&& List.of(a).contains("org.mapfs.frontend.fuse.MountCommand")).orElse(false)).findFirst();
+				&& List.of(a).contains("org.mapfs.frontend.fuse.cli.MountCommand")).orElse(false)).findFirst();
 	}
 
 	@Test

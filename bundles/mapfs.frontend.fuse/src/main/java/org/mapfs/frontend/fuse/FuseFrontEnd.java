@@ -187,6 +187,9 @@ public final class FuseFrontEnd implements AutoCloseable {
 		opts.add("use_ino");
 		// libfuse 2 refuses a non-empty mount point unless told; overlayfs and fuse-overlayfs do not
 		opts.add("nonempty");
+		// every change reaches the files through this mount (the repository never changes under it), so the pages
+		// the kernel caches stay true across opens
+		opts.add("kernel_cache");
 		// writes of up to 128 KiB per request instead of 4 KiB
 		opts.add("big_writes");
 		opts.add("max_write=131072");

@@ -300,30 +300,23 @@ public final class MapFsFuse extends FuseStubFS {
 
 	@Override
 	public int chown(String path, long uid, long gid) {
-		return call("chown", path, () -> {
-			FsPath p = FsPath.of(path);
-			AttributeChange change = AttributeChange.owner((int) uid, (int) gid);
-			if (change.isEmpty()) {
-				mount.stat(p);
-			} else {
-				mount.setattr(p, change);
-			}
-			return 0;
-		});
+		return call("chown", path, () -> setattr(path, AttributeChange.owner((int) uid, (int) gid)));
 	}
 
 	@Override
 	public int utimens(String path, Timespec[] timespec) {
-		return call("utimens", path, () -> {
-			FsPath p = FsPath.of(path);
-			AttributeChange change = AttributeChange.times(time(timespec[0]), time(timespec[1]));
-			if (change.isEmpty()) {
-				mount.stat(p);
-			} else {
-				mount.setattr(p, change);
-			}
-			return 0;
-		});
+		return call("utimens", path, () -> setattr(path, AttributeChange.times(time(timespec[0]), time(timespec[1]))));
+	}
+
+	/** A change that changes nothing (chown -1 -1, both times omitted) still needs the entry to exist. */
+	private int setattr(String path, AttributeChange change) throws FsException {
+		FsPath p = FsPath.of(path);
+		if (change.isEmpty()) {
+			mount.stat(p);
+		} else {
+			mount.setattr(p, change);
+		}
+		return 0;
 	}
 
 	@Override

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mapfs.store.local.StoreTesting.assertErrno;
 import static org.mapfs.store.local.StoreTesting.bytes;
 import static org.mapfs.store.local.StoreTesting.nanos;
 import static org.mapfs.store.local.StoreTesting.p;
+import static org.mapfs.store.local.StoreTesting.require;
 import static org.mapfs.store.local.StoreTesting.readAll;
 import static org.mapfs.store.local.StoreTesting.unix;
 import static org.mapfs.store.local.StoreTesting.writeAll;
@@ -326,7 +326,7 @@ class LocalStoreTest {
 
 	@Test
 	void ownersAreSetWhenPrivileged() throws Exception {
-		assumeTrue(store.isPrivileged(), "needs root");
+		require(store.isPrivileged(), "needs root");
 		Caller c = new Caller(1234, 5678);
 		store.create(p("f"), 06755, c).close();
 		store.mkdir(p("d"), 02775, c);
@@ -406,7 +406,7 @@ class LocalStoreTest {
 		assertEquals(0644, fifo.mode());
 		// a fifo is never opened for data (no blocking, no side effects)
 		assertErrno(() -> store.open(p("fifo")), Errno.EINVAL);
-		assumeTrue(store.isPrivileged(), "device nodes need root");
+		require(store.isPrivileged(), "device nodes need root");
 		store.mknod(p("wh"), FileType.CHAR_DEVICE, 0, 0, Caller.PROCESS);
 		FileAttributes wh = store.stat(p("wh"));
 		assertEquals(FileType.CHAR_DEVICE, wh.type());
@@ -516,7 +516,7 @@ class LocalStoreTest {
 		// what the kernel sees
 		assertArrayEquals(bytes("D"), readUserXattr(root.resolve("d"), "dir"));
 
-		assumeTrue(store.isPrivileged(), "trusted.* needs root");
+		require(store.isPrivileged(), "trusted.* needs root");
 		store.setxattr(p("d"), "trusted.overlay.opaque", bytes("y"), XattrMode.SET);
 		assertArrayEquals(bytes("y"), store.getxattr(p("d"), "trusted.overlay.opaque"));
 		assertTrue(store.listxattr(p("d")).contains("trusted.overlay.opaque"));

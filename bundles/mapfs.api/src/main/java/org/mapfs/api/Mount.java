@@ -21,6 +21,14 @@ public interface Mount {
 	FileAttributes stat(FsPath path) throws FsException;
 
 	/**
+	 * lstat, and where the entry lives: a front-end may let the kernel cache a {@link Placement#REPOSITORY} entry for
+	 * long. This default does not know and says {@link Placement#UNKNOWN}.
+	 */
+	default Entry lookup(FsPath path) throws FsException {
+		return new Entry(stat(path), null, Placement.UNKNOWN);
+	}
+
+	/**
 	 * The merged listing of a directory, each name once, without {@code .} and {@code ..}. The list is a
 	 * snapshot, so offsets into it stay stable while a front-end holds it for an open directory.
 	 */

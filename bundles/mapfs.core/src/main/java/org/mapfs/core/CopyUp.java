@@ -91,6 +91,9 @@ final class CopyUp {
 		} catch (FsException e) {
 			discard(work, staged);
 			throw e;
+		} finally {
+			// the node gains its overlay branch (on a failure it may have, if the publish got through)
+			lookup.invalidate(node.path());
 		}
 		stats.copyUp();
 		return lookup.lookup(node.path());

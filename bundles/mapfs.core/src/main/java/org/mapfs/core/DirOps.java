@@ -50,12 +50,17 @@ final class DirOps {
 		if (lookup.child(parent, path.name()) != null) {
 			throw new FsException(Errno.EEXIST, path);
 		}
-		parent = copyUp.copyUp(parent);
+		copyUp.copyUp(parent);
 		FsPath target = map.overlay().storePath(path);
-		if (!overlayHasEntry(overlay, target)) {
+		try {
 			maker.make(overlay, target);
 			identity.created(overlay, target);
 			return;
+		} catch (FsException e) {
+			// no visible entry, yet the overlay has one: a whiteout, replaced below (making it failed harmlessly)
+			if (e.errno() != Errno.EEXIST) {
+				throw e;
+			}
 		}
 		WritableStore work = overlay.work();
 		FsPath staged = copyUp.stagingName();
@@ -97,7 +102,7 @@ final class DirOps {
 	}
 
 	void unlink(FsPath path) throws FsException {
-		Node node = lookup.lookup(path);
+		Node node = lookup.resolve(path);
 		if (node.isDirectory()) {
 			throw new FsException(Errno.EISDIR, path);
 		}
@@ -108,7 +113,7 @@ final class DirOps {
 		if (path.isRoot()) {
 			throw new FsException(Errno.EBUSY, path);
 		}
-		Node node = lookup.lookup(path);
+		Node node = lookup.resolve(path);
 		if (!node.isDirectory()) {
 			throw new FsException(Errno.ENOTDIR, path);
 		}
@@ -122,8 +127,9 @@ final class DirOps {
 	private void remove(Node node) throws FsException {
 		WritableStore overlay = map.overlayStore();
 		FsPath path = node.path();
-		Node parent = copyUp.copyUp(lookup.lookup(path.parent()));
-		boolean whiteout = lookup.lowerHas(parent, path.name());
+		Node parent = copyUp.copyUp(lookup.resolve(path.parent()));
+		// an entry served by a layer below is one the lower layers have, no need to ask them again
+		boolean whiteout = !node.isUpper() || lookup.lowerHas(parent, path.name());
 		FsPath target = map.overlay().storePath(path);
 		if (node.isUpper()) {
 			if (node.isDirectory()) {
@@ -243,7 +249,7 @@ final class DirOps {
 		if (path.isRoot()) {
 			throw new FsException(Errno.EEXIST, path);
 		}
-		Node parent = lookup.lookup(path.parent());
+		Node parent = lookup.resolve(path.parent());
 		if (!parent.isDirectory()) {
 			throw new FsException(Errno.ENOTDIR, parent.path());
 		}

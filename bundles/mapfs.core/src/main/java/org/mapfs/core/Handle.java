@@ -72,7 +72,7 @@ final class Handle implements FileHandle {
 	@Override
 	public void close() throws FsException {
 		if (closed.compareAndSet(false, true)) {
-			mount.release(file);
+			mount.release(file, writable);
 		}
 	}
 

@@ -79,11 +79,11 @@ final class Identity {
 	}
 
 	/**
-	 * A new entry of the overlay: its store inode number may be one a deleted copy had, so what was remembered
-	 * for that number is dropped.
+	 * A new entry of the overlay: it keeps no number (its store inode number may be one a deleted copy had, so
+	 * what was remembered for that number is replaced), and stat need not look for one.
 	 */
 	void created(WritableStore overlay, FsPath storePath) throws FsException {
-		kept.remove(overlay.stat(storePath).ino());
+		remember(overlay.stat(storePath).ino(), NOT_A_COPY);
 	}
 
 	long ino(Node node) throws FsException {

@@ -2,9 +2,6 @@ package org.mapfs.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
@@ -15,24 +12,16 @@ import org.mapfs.api.policy.OverlayPolicy;
 /**
  * Path lookup through the map (overlayfs's namei): walk the path one name at a time; at each directory only the
  * layers that merge into it are asked; a whiteout or an opaque directory stops the walk down the layers, and the
- * top match wins. Directories found on the way are cached.
+ * top match wins. What is found on the way is cached ({@link NodeCache}).
  */
 final class Lookup {
-	private static final int MAX_CACHED = 1 << 16;
 	private final LayerMap map;
 	private final OverlayPolicy policy;
-	/**
-	 * Directories already looked up. The repository never changes and the overlay changes only through this
-	 * mount, so an entry stays true until the mount changes its namespace, which {@link #forget()}s them all.
-	 */
-	private final Map<FsPath, Node> directories = new ConcurrentHashMap<>();
-	private final BooleanSupplier cacheUsable;
+	private final NodeCache cache = new NodeCache();
 
-	/** @param cacheUsable true while no change of the namespace can be under way (the caller holds the read lock) */
-	Lookup(LayerMap map, OverlayPolicy policy, BooleanSupplier cacheUsable) {
+	Lookup(LayerMap map, OverlayPolicy policy) {
 		this.map = map;
 		this.policy = policy;
-		this.cacheUsable = cacheUsable;
 	}
 
 	Node root() throws FsException {
@@ -50,16 +39,42 @@ final class Lookup {
 		return new Node(FsPath.ROOT, branches, false);
 	}
 
+	/** The node at {@code path}, its top attributes as they are now. */
 	Node lookup(FsPath path) throws FsException {
-		boolean cache = cacheUsable.getAsBoolean();
-		Node node = cache ? directories.get(path) : null;
+		Node cached = cache.get(path);
+		if (cached == null) {
+			return resolve(path);
+		}
+		// only what the cache is told about is known not to change: the attributes (times, size, link count) of
+		// an entry change with every write and read, so the top ones are read again
+		Layer.Branch top = cached.top();
+		FileAttributes now;
+		try {
+			now = top.layer().store.stat(top.storePath());
+		} catch (FsException e) {
+			now = null;
+		}
+		if (now == null || now.type() != top.attrs().type()) {
+			// gone or replaced behind the mount's back: look it up afresh, reporting what that finds
+			cache.invalidate(path);
+			return resolve(path);
+		}
+		return cached.withTopAttrs(now);
+	}
+
+	/**
+	 * The node at {@code path} as the cache knows it: its branches, type and overlay state are exact, its
+	 * attributes may be older than the last write. For callers that only need to know what and where it is.
+	 */
+	Node resolve(FsPath path) throws FsException {
+		Node node = cache.get(path);
 		if (node != null) {
 			return node;
 		}
 		if (path.isRoot()) {
 			node = root();
 		} else {
-			Node parent = lookup(path.parent());
+			Node parent = resolve(path.parent());
 			if (!parent.isDirectory()) {
 				throw new FsException(Errno.ENOTDIR, parent.path());
 			}
@@ -68,18 +83,16 @@ final class Lookup {
 				throw new FsException(Errno.ENOENT, path);
 			}
 		}
-		if (cache && node.isDirectory()) {
-			if (directories.size() >= MAX_CACHED) {
-				directories.clear();
-			}
-			directories.put(path, node);
-		}
+		cache.put(node);
 		return node;
 	}
 
-	/** Drops every cached directory: called after each change of the namespace. */
-	void forget() {
-		directories.clear();
+	/**
+	 * Forgets what was looked up at {@code path} and below: called after every change the mount makes there
+	 * (an entry created, removed, renamed, copied up, or its overlay marks or attributes changed).
+	 */
+	void invalidate(FsPath path) {
+		cache.invalidate(path);
 	}
 
 	/** The node of {@code name} in the directory {@code dir}, or null if no visible entry has that name. */

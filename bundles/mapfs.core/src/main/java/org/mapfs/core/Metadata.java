@@ -27,7 +27,8 @@ final class Metadata {
 
 	void setattr(FsPath path, AttributeChange change) throws FsException {
 		map.overlayStore();
-		Node node = copyUp.copyUpMetadata(lookup.lookup(path));
+		// the copy-up looks up the attributes it copies afresh; the change itself needs only the type and place
+		Node node = copyUp.copyUpMetadata(lookup.resolve(path));
 		if (change.mode() != null && node.storeAttrs().isSymlink()) {
 			throw new FsException(Errno.ENOTSUP, path, "symlinks have no mode of their own");
 		}
@@ -56,7 +57,7 @@ final class Metadata {
 	void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException {
 		checkClientName(path, name);
 		map.overlayStore();
-		Node node = copyUp.copyUpMetadata(lookup.lookup(path));
+		Node node = copyUp.copyUpMetadata(lookup.resolve(path));
 		map.overlayStore().setxattr(node.top().storePath(), name, value, mode);
 	}
 

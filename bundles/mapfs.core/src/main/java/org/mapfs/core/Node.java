@@ -1,5 +1,6 @@
 package org.mapfs.core;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.mapfs.api.FileAttributes;
@@ -15,6 +16,14 @@ record Node(FsPath path, List<Layer.Branch> branches, boolean metacopy) {
 
 	Layer.Branch top() {
 		return branches.get(0);
+	}
+
+	/** The same node with the top branch's attributes read again. */
+	Node withTopAttrs(FileAttributes attrs) {
+		List<Layer.Branch> bs = new ArrayList<>(branches);
+		Layer.Branch top = top();
+		bs.set(0, new Layer.Branch(top.layer(), top.storePath(), attrs, top.synthetic()));
+		return new Node(path, List.copyOf(bs), metacopy);
 	}
 
 	FileAttributes storeAttrs() {

@@ -22,6 +22,7 @@ final class OpenFile {
 	private boolean unlinked;
 	private FileAttributes lastAttrs;
 	private int handles;
+	private int writers;
 
 	OpenFile(FsPath path, FileData data, boolean upper, FileAttributes attrs) {
 		this.path = path;
@@ -55,13 +56,20 @@ final class OpenFile {
 		lastAttrs = attrs;
 	}
 
-	synchronized void retain() {
+	synchronized void retain(boolean writer) {
 		handles++;
+		writers += writer ? 1 : 0;
 	}
 
 	/** Drops one handle; true when it was the last. */
-	synchronized boolean release() {
+	synchronized boolean release(boolean writer) {
+		writers -= writer ? 1 : 0;
 		return --handles == 0;
+	}
+
+	/** True if a handle may still write: the data must outlive the name then. */
+	synchronized boolean hasWriters() {
+		return writers > 0;
 	}
 
 	boolean isUpper() {

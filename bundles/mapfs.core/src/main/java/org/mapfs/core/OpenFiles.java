@@ -16,20 +16,20 @@ final class OpenFiles {
 
 	private final Map<FsPath, OpenFile> byPath = new HashMap<>();
 
-	synchronized OpenFile acquire(FsPath path, Opener opener) throws FsException {
+	synchronized OpenFile acquire(FsPath path, boolean writer, Opener opener) throws FsException {
 		OpenFile file = byPath.get(path);
 		if (file == null) {
 			file = opener.open();
 			byPath.put(path, file);
 		}
-		file.retain();
+		file.retain(writer);
 		return file;
 	}
 
 	/** Drops a handle; closes the file's data after the last one. */
-	void release(OpenFile file) throws FsException {
+	void release(OpenFile file, boolean writer) throws FsException {
 		synchronized (this) {
-			if (!file.release()) {
+			if (!file.release(writer)) {
 				return;
 			}
 			byPath.remove(file.path(), file);

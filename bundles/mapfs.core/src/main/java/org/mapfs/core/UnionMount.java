@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.mapfs.api.AttributeChange;
 import org.mapfs.api.Caller;
 import org.mapfs.api.DirEntry;
+import org.mapfs.api.Entry;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FileData;
@@ -17,6 +18,7 @@ import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.api.OpenFlag;
+import org.mapfs.api.Placement;
 import org.mapfs.api.RenameMode;
 import org.mapfs.api.StatFs;
 import org.mapfs.api.XattrMode;
@@ -46,7 +48,7 @@ final class UnionMount implements Mount {
 		this.map = map;
 		this.policy = policy;
 		this.identity = new Identity(name, map.overlay() != null && map.overlay().writableStore().isPrivileged());
-		this.lookup = new Lookup(map, policy, () -> namespace.getReadHoldCount() > 0);
+		this.lookup = new Lookup(map, policy);
 		this.readdir = new Readdir(policy, identity);
 		this.copyUp = new CopyUp(map, lookup, policy, identity, stats);
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
@@ -79,18 +81,26 @@ final class UnionMount implements Mount {
 		return locked(namespace.readLock(), op);
 	}
 
-	private <T> T write(Op<T> op) throws FsException {
+	/**
+	 * Runs a change of the namespace under the write lock; then what the lookup cache knows of the paths whose
+	 * entries it creates, removes or moves, and below them, is forgotten, whether the change succeeded or not (it
+	 * may have got half way). A copy-up forgets the path it copies itself; a change of attributes alone needs
+	 * nothing forgotten, as the cache does not answer for attributes ({@link Lookup#lookup}).
+	 */
+	private <T> T write(List<FsPath> changed, Op<T> op) throws FsException {
 		return locked(namespace.writeLock(), () -> {
 			try {
 				return op.run();
 			} finally {
-				lookup.forget();
+				for (FsPath p : changed) {
+					lookup.invalidate(p);
+				}
 			}
 		});
 	}
 
-	private void write(VoidOp op) throws FsException {
-		write(() -> {
+	private void write(List<FsPath> changed, VoidOp op) throws FsException {
+		write(changed, () -> {
 			op.run();
 			return null;
 		});
@@ -108,6 +118,16 @@ final class UnionMount implements Mount {
 	@Override
 	public FileAttributes stat(FsPath path) throws FsException {
 		return read(() -> attributes(lookup.lookup(path)));
+	}
+
+	@Override
+	public Entry lookup(FsPath path) throws FsException {
+		return read(() -> {
+			Node node = lookup.lookup(path);
+			Placement placement = node.isDataUpper() ? Placement.OVERLAY
+					: node.isUpper() ? Placement.METADATA_COPY : Placement.REPOSITORY;
+			return new Entry(attributes(node), node.top().layer().toString(), placement);
+		});
 	}
 
 	/**
@@ -150,7 +170,7 @@ final class UnionMount implements Mount {
 				throw new FsException(type == FileType.SYMLINK ? Errno.ELOOP : Errno.EINVAL, path,
 						"not a regular file: " + type);
 			}
-			OpenFile file = openFiles.acquire(path, () -> new OpenFile(path, openData(node), node.isDataUpper(),
+			OpenFile file = openFiles.acquire(path, writable, () -> new OpenFile(path, openData(node), node.isDataUpper(),
 					identity.attributes(node)));
 			return new Handle(this, file, writable, caller);
 		});
@@ -176,11 +196,11 @@ final class UnionMount implements Mount {
 		if (file.isUpper()) {
 			return;
 		}
-		write(() -> {
+		write(List.of(), () -> {
 			if (file.isUpper()) {
 				return;
 			}
-			Node node = lookup.lookup(file.path());
+			Node node = lookup.resolve(file.path());
 			Node upper = copyUp.copyUp(node);
 			file.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
 		});
@@ -194,7 +214,7 @@ final class UnionMount implements Mount {
 		int mode = stat(file).mode();
 		int kill = (mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0);
 		if (kill != 0) {
-			write(() -> metadata.setattr(file.path(), AttributeChange.mode(mode & ~kill)));
+			write(List.of(), () -> metadata.setattr(file.path(), AttributeChange.mode(mode & ~kill)));
 		}
 	}
 
@@ -213,13 +233,13 @@ final class UnionMount implements Mount {
 		});
 	}
 
-	void release(OpenFile file) throws FsException {
-		openFiles.release(file);
+	void release(OpenFile file, boolean writable) throws FsException {
+		openFiles.release(file, writable);
 	}
 
 	@Override
 	public FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException {
-		boolean created = write(() -> {
+		boolean created = write(List.of(path), () -> {
 			try {
 				dirOps.create(path, FileType.REGULAR, (store, p) -> store.create(p, mode, caller).close());
 				return true;
@@ -240,7 +260,8 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void mkdir(FsPath path, int mode, Caller caller) throws FsException {
-		write(() -> dirOps.create(path, FileType.DIRECTORY, (store, p) -> store.mkdir(p, mode, caller)));
+		write(List.of(path),
+				() -> dirOps.create(path, FileType.DIRECTORY, (store, p) -> store.mkdir(p, mode, caller)));
 	}
 
 	@Override
@@ -248,12 +269,14 @@ final class UnionMount implements Mount {
 		if (type == FileType.DIRECTORY || type == FileType.SYMLINK) {
 			throw new FsException(Errno.EINVAL, path, "mknod of a " + type);
 		}
-		write(() -> dirOps.create(path, type, (store, p) -> store.mknod(p, type, mode, rdev, caller)));
+		write(List.of(path),
+				() -> dirOps.create(path, type, (store, p) -> store.mknod(p, type, mode, rdev, caller)));
 	}
 
 	@Override
 	public void symlink(FsPath link, String target, Caller caller) throws FsException {
-		write(() -> dirOps.create(link, FileType.SYMLINK, (store, p) -> store.symlink(p, target, caller)));
+		write(List.of(link),
+				() -> dirOps.create(link, FileType.SYMLINK, (store, p) -> store.symlink(p, target, caller)));
 	}
 
 	@Override
@@ -269,33 +292,52 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void link(FsPath existing, FsPath link) throws FsException {
-		write(() -> dirOps.link(existing, link));
+		write(List.of(existing, link), () -> dirOps.link(existing, link));
 	}
 
 	@Override
 	public void unlink(FsPath path) throws FsException {
-		write(() -> {
-			FileAttributes attrs = attributes(lookup.lookup(path));
+		write(List.of(path), () -> {
+			// what its open handles report from now on: only looked up when there are any
+			OpenFile open = openFiles.get(path);
+			FileAttributes attrs = open != null ? attributes(lookup.lookup(path)) : null;
+			keepForWriters(open);
 			dirOps.unlink(path);
-			openFiles.unlinked(path, attrs);
+			if (attrs != null) {
+				openFiles.unlinked(path, attrs);
+			}
 		});
 	}
 
 	@Override
 	public void rmdir(FsPath path) throws FsException {
-		write(() -> dirOps.rmdir(path));
+		write(List.of(path), () -> dirOps.rmdir(path));
 	}
 
 	@Override
 	public void rename(FsPath from, FsPath to, RenameMode mode) throws FsException {
-		write(() -> {
-			FileAttributes replaced = from.equals(to) ? null : attributesOrNull(to);
+		write(List.of(from, to), () -> {
+			OpenFile open = from.equals(to) ? null : openFiles.get(to);
+			FileAttributes replaced = open == null ? null : attributesOrNull(to);
+			if (replaced != null && !replaced.isDirectory()) {
+				keepForWriters(open);
+			}
 			dirOps.rename(from, to, mode);
 			if (replaced != null && !replaced.isDirectory()) {
 				openFiles.unlinked(to, replaced);
 			}
 			openFiles.moved(from, to);
 		});
+	}
+
+	/**
+	 * A repository file whose name goes away while a handle may still write it is copied up first: the writes need
+	 * a private copy, and once the name is gone there is no path to copy it up to.
+	 */
+	private void keepForWriters(OpenFile open) throws FsException {
+		if (open != null && open.hasWriters()) {
+			copyUp(open);
+		}
 	}
 
 	private FileAttributes attributesOrNull(FsPath path) throws FsException {
@@ -311,7 +353,7 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void setattr(FsPath path, AttributeChange change) throws FsException {
-		write(() -> metadata.setattr(path, change));
+		write(List.of(), () -> metadata.setattr(path, change));
 	}
 
 	@Override
@@ -333,12 +375,12 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void setxattr(FsPath path, String name, byte[] value, XattrMode mode) throws FsException {
-		write(() -> metadata.setxattr(path, name, value, mode));
+		write(List.of(), () -> metadata.setxattr(path, name, value, mode));
 	}
 
 	@Override
 	public void removexattr(FsPath path, String name) throws FsException {
-		write(() -> metadata.removexattr(path, name));
+		write(List.of(), () -> metadata.removexattr(path, name));
 	}
 
 	@Override

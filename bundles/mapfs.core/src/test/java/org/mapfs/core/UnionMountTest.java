@@ -254,6 +254,26 @@ class UnionMountTest {
 		h.close();
 	}
 
+	/** The name goes before the first write: the data still has to become private, though no path leads to it. */
+	@Test
+	void repositoryFileUnlinkedBeforeItsFirstWriteStaysWritable() throws IOException {
+		FileHandle writer = mount.open(p("etc/hosts"), Set.of(OpenFlag.READ, OpenFlag.WRITE));
+		FileHandle reader = mount.open(p("etc/ssh/sshd_config"), Set.of(OpenFlag.READ));
+		mount.unlink(p("etc/hosts"));
+		mount.rename(p("usr/bin/tool"), p("etc/ssh/sshd_config"), RenameMode.REPLACE);
+		writer.write(ByteBuffer.wrap("X".getBytes(UTF_8)), 0);
+		ByteBuffer buf = ByteBuffer.allocate(3);
+		writer.read(buf, 0);
+		assertEquals("X27", new String(buf.array(), UTF_8));
+		assertEquals(0, writer.stat().nlink());
+		buf = ByteBuffer.allocate(5);
+		reader.read(buf, 0);
+		assertEquals("Permi", new String(buf.array(), UTF_8), "a reader keeps the repository version it opened");
+		writer.close();
+		reader.close();
+		assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> mount.stat(p("etc/hosts"))).errno());
+	}
+
 	@Test
 	void renameOfFilesCopiesUpAndWhitesOutTheSource() throws IOException {
 		mount.rename(p("etc/hosts"), p("etc/hosts.bak"), RenameMode.REPLACE);

@@ -16,6 +16,9 @@ public interface LibC {
 	/** syscall(SYS_openat2, dirfd, path, &how, sizeof how): {@code how} is {flags, mode, resolve}. */
 	long syscall(long number, int dirfd, @In byte[] path, @In long[] how, long size);
 
+	/** syscall(SYS_fchmodat2, dirfd, path, mode, flags). */
+	long syscall(long number, int dirfd, @In byte[] path, long mode, long flags);
+
 	int close(int fd);
 
 	int statx(int dirfd, @In byte[] path, int flags, int mask, @Out byte[] buf);

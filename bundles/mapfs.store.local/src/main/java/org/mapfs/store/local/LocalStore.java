@@ -31,7 +31,8 @@ import org.mapfs.api.store.WritableStore;
  * {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)}, the last name with
  * {@code *at} system calls that do not follow it. So no symlink is followed in any component, nothing outside the
  * root is ever read or written, and paths up to PATH_MAX relative to the root work however long the root's own
- * path is.
+ * path is. The descriptors of recently used parent directories are kept ({@link DirFds}), so a directory is not
+ * resolved again for each operation in it.
  * <p>
  * Plain Java: {@link #open(String, Path, Path, boolean)} needs no OSGi framework.
  */
@@ -48,6 +49,9 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 	private final boolean privileged;
 	private final Path workPath;
 	private final LocalStore work;
+	private final DirFds dirs = new DirFds(this::openDir);
+	/** False once the kernel answered ENOSYS to fchmodat2 (before Linux 6.6). */
+	private volatile boolean hasFchmodat2 = true;
 
 	private LocalStore(LibC libc, String id, Path root, Path realRoot, int rootFd, boolean readOnly,
 			boolean privileged, Path workPath, LocalStore work) {
@@ -225,6 +229,7 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 	/** Releases the root descriptor (after running operations end); later operations fail with EIO. */
 	@Override
 	public void close() {
+		dirs.close();
 		rootFd.close();
 		if (work != null) {
 			work.close();
@@ -255,25 +260,28 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 	private <T> T at(FsPath path, AtOp<T> op) throws FsException {
 		int rfd = enter();
 		try {
-			int dfd = openParent(rfd, path);
+			byte[] name = path.isRoot() ? Native.DOT : Native.cstr(path.name());
+			if (path.depth() <= 1) {
+				return op.apply(rfd, name);
+			}
+			FdGuard dir = dirs.acquireParent(path);
 			try {
-				return op.apply(dfd, path.isRoot() ? Native.DOT : Native.cstr(path.name()));
+				return op.apply(dir.fd(), name);
 			} finally {
-				if (dfd != rfd) {
-					libc.close(dfd);
-				}
+				dir.leave();
 			}
 		} finally {
 			rootFd.leave();
 		}
 	}
 
-	/** The parent directory of {@code path}: the root fd itself, or a new O_PATH fd the caller closes. */
-	private int openParent(int rfd, FsPath path) throws FsException {
-		if (path.depth() <= 1) {
-			return rfd;
-		}
-		byte[] parent = Native.cstr(path.parent().toString());
+	/**
+	 * A new O_PATH fd of the directory {@code dir} (not the root), resolved below the root; errors name
+	 * {@code entry}. The caller holds the root fd.
+	 */
+	private int openDir(FsPath dir, FsPath entry) throws FsException {
+		int rfd = rootFd.fd();
+		byte[] parent = Native.cstr(dir.toString());
 		long[] how = { Native.O_PATH | Native.O_DIRECTORY | Native.O_CLOEXEC, 0,
 				Native.RESOLVE_BENEATH | Native.RESOLVE_NO_SYMLINKS | Native.RESOLVE_NO_MAGICLINKS };
 		for (int attempt = 0;; attempt++) {
@@ -285,7 +293,7 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 			if ((errno == Native.EAGAIN || errno == Native.EINTR) && attempt < 16) {
 				continue;
 			}
-			throw Native.error(errno, "resolve parent", path);
+			throw Native.error(errno, "resolve parent", entry);
 		}
 	}
 
@@ -682,12 +690,16 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 		if (path.isRoot()) {
 			throw new FsException(Errno.EBUSY, path, "rmdir: the store's root");
 		}
-		at(path, (dfd, name) -> {
-			if (libc.unlinkat(dfd, name, Native.AT_REMOVEDIR) != 0) {
-				throw Native.error("rmdir", path);
-			}
-			return null;
-		});
+		try {
+			at(path, (dfd, name) -> {
+				if (libc.unlinkat(dfd, name, Native.AT_REMOVEDIR) != 0) {
+					throw Native.error("rmdir", path);
+				}
+				return null;
+			});
+		} finally {
+			dirs.invalidate(path);
+		}
 	}
 
 	@Override
@@ -696,12 +708,17 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 		if (from.isRoot() || to.isRoot()) {
 			throw new FsException(Errno.EBUSY, from.isRoot() ? from : to, "rename: the store's root");
 		}
-		at(from, (fdfd, fname) -> at(to, (tdfd, tname) -> {
-			if (libc.renameat2(fdfd, fname, tdfd, tname, replace ? 0 : Native.RENAME_NOREPLACE) != 0) {
-				throw Native.error("rename " + from.toAbsoluteString() + " ->", to);
-			}
-			return null;
-		}));
+		try {
+			at(from, (fdfd, fname) -> at(to, (tdfd, tname) -> {
+				if (libc.renameat2(fdfd, fname, tdfd, tname, replace ? 0 : Native.RENAME_NOREPLACE) != 0) {
+					throw Native.error("rename " + from.toAbsoluteString() + " ->", to);
+				}
+				return null;
+			}));
+		} finally {
+			dirs.invalidate(from);
+			dirs.invalidate(to);
+		}
 	}
 
 	@Override
@@ -748,10 +765,23 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 	}
 
 	/**
-	 * chmod of {@code name} without following it: an O_PATH|O_NOFOLLOW fd, chmod through /proc/self/fd (what
-	 * glibc's fchmodat(AT_SYMLINK_NOFOLLOW) does). A symlink's mode cannot be changed on Linux: ignored.
+	 * chmod of {@code name} without following it: fchmodat2(AT_SYMLINK_NOFOLLOW), one system call, where the
+	 * kernel has it; else an O_PATH|O_NOFOLLOW fd, chmod through /proc/self/fd (what glibc's
+	 * fchmodat(AT_SYMLINK_NOFOLLOW) does). A symlink's mode cannot be changed on Linux: ignored.
 	 */
 	private void chmodAt(int dfd, byte[] name, int mode, FsPath path) throws FsException {
+		if (hasFchmodat2) {
+			if (libc.syscall(Native.SYS_FCHMODAT2, dfd, name, mode, Native.AT_SYMLINK_NOFOLLOW) == 0) {
+				return;
+			}
+			int errno = Native.errno();
+			if (errno == Native.ENOSYS) {
+				hasFchmodat2 = false;
+			} else if (errno != Native.ENOTSUP) {
+				throw Native.error(errno, "chmod", path);
+			}
+			// ENOTSUP: a symlink, or a file system that refuses it this way: the long way tells which
+		}
 		int pfd = libc.openat(dfd, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
 		if (pfd < 0) {
 			throw Native.error("chmod", path);
@@ -834,11 +864,16 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 		if (staged.isRoot() || target.isRoot()) {
 			throw new FsException(Errno.EBUSY, staged.isRoot() ? staged : target, "publish: a store's root");
 		}
-		w.at(staged, (sdfd, sname) -> at(target, (tdfd, tname) -> {
-			if (libc.renameat2(sdfd, sname, tdfd, tname, 0) != 0) {
-				throw Native.error("publish work:" + staged.toAbsoluteString() + " ->", target);
-			}
-			return null;
-		}));
+		try {
+			w.at(staged, (sdfd, sname) -> at(target, (tdfd, tname) -> {
+				if (libc.renameat2(sdfd, sname, tdfd, tname, 0) != 0) {
+					throw Native.error("publish work:" + staged.toAbsoluteString() + " ->", target);
+				}
+				return null;
+			}));
+		} finally {
+			w.dirs.invalidate(staged);
+			dirs.invalidate(target);
+		}
 	}
 }

@@ -43,6 +43,8 @@ final class Native {
 	static final long RESOLVE_BENEATH = 0x08;
 	/** openat2 has the same number on x86_64 and on the generic table (arm64 and others). */
 	static final long SYS_OPENAT2 = 437;
+	/** fchmodat2 (Linux 6.6), the same number on x86_64 and on the generic table. */
+	static final long SYS_FCHMODAT2 = 452;
 
 	static final int RENAME_NOREPLACE = 1;
 	static final int XATTR_CREATE = 1;
@@ -68,6 +70,7 @@ final class Native {
 	static final int EINTR = 4;
 	static final int EAGAIN = 11;
 	static final int ERANGE = 34;
+	static final int ENOSYS = 38;
 	static final int ENOTSUP = 95;
 
 	static {

@@ -75,7 +75,7 @@ for fs in "${FSS[@]}"; do
     fuse-overlayfs) pkgs+=(fuse-overlayfs) ;;
     unionfs) pkgs+=(unionfs-fuse) ;;
     mergerfs) pkgs+=(mergerfs) ;;
-    mapfs) pkgs+=(fuse3 libfuse2) ;;
+    mapfs) pkgs+=(fuse3) ;;
     plain|overlay) ;;
     *) die "unknown file system $fs (plain, overlay, fuse-overlayfs, unionfs, mergerfs, mapfs)" ;;
   esac

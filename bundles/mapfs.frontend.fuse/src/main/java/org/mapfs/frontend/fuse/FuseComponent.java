@@ -64,8 +64,15 @@ public final class FuseComponent {
 		@AttributeDefinition(name = "Entry timeout", description = "Seconds the kernel caches names.")
 		double entryTimeout() default 1.0;
 
+		@AttributeDefinition(name = "Repository timeout",
+				description = "Seconds the kernel caches repository-only entries (they cannot change under the mount).")
+		double repositoryTimeout() default 86400;
+
+		@AttributeDefinition(name = "Threads", description = "Threads that serve the kernel's requests.")
+		int threads() default 2;
+
 		@AttributeDefinition(name = "FUSE options", required = false,
-				description = "Further FUSE -o options, e.g. max_read=131072.")
+				description = "Further mount options, e.g. ro, noexec, max_read=131072, max_write=131072.")
 		String[] options() default {};
 	}
 
@@ -160,7 +167,8 @@ public final class FuseComponent {
 						.filter(o -> !o.isEmpty()).toList();
 		return FuseFrontEnd.Options.defaults().withAllowOther(config.allowOther())
 				.withDefaultPermissions(config.defaultPermissions())
-				.withTimeouts(config.attrTimeout(), config.entryTimeout()).withExtra(extra);
+				.withTimeouts(config.attrTimeout(), config.entryTimeout(), config.repositoryTimeout())
+				.withThreads(config.threads()).withExtra(extra);
 	}
 
 	/** The front-end serving now, or null (tests). */

@@ -20,16 +20,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mapfs.api.FsException;
 import org.mapfs.api.Mount;
 
 /**
  * Serves one {@link Mount} at a mount point: plain Java, used by the DS component and by {@code ./mapfs mount}.
  * <p>
- * {@link #mount} clears a stale mount point first (one left by a killed process: stat fails with ENOTCONN), starts
- * libfuse's multithreaded loop on its own thread and returns once the kernel is connected. {@link #umount} never
- * hangs: a busy mount is detached lazily ({@code fusermount -u -z}) and goes away when its last user lets go. An
- * unmount from outside ({@code umount MNT}, {@code fusermount -u MNT}) ends the loop too; {@link #awaitUnmounted}
- * and {@link #onUnmounted} tell.
+ * {@link #mount} clears a stale mount point first (one left by a killed process: stat fails with ENOTCONN), opens
+ * {@code /dev/fuse}, mounts it with mount(2) (as root) and serves the kernel's requests on its own threads
+ * ({@link FuseSession}); it returns once the kernel is connected. {@link #umount} never hangs: a busy mount is
+ * detached lazily ({@code umount -l}) and goes away when its last user lets go. An unmount from outside
+ * ({@code umount MNT}, {@code fusermount -u MNT}) ends the session too; {@link #awaitUnmounted} and
+ * {@link #onUnmounted} tell.
  */
 public final class FuseFrontEnd implements AutoCloseable {
 	private static final System.Logger LOG = System.getLogger(FuseFrontEnd.class.getName());
@@ -40,205 +42,103 @@ public final class FuseFrontEnd implements AutoCloseable {
 	 *
 	 * @param allowOther other users may use the mount (FUSE {@code allow_other}); implies defaultPermissions
 	 * @param defaultPermissions the kernel checks permissions from the modes and owners, as on any file system
-	 * @param attrTimeout seconds the kernel caches attributes
-	 * @param entryTimeout seconds the kernel caches names
-	 * @param extra further FUSE {@code -o} options, e.g. {@code max_read=131072}
-	 * @param debug libfuse prints every request on standard error ({@code -d})
-	 * @param autoUnmount FUSE {@code auto_unmount}: a fusermount helper unmounts when the process dies, even by
-	 *            SIGKILL (libfuse mounts through fusermount then)
+	 * @param attrTimeout seconds the kernel caches the attributes of an entry in the overlay
+	 * @param entryTimeout seconds the kernel caches names in the overlay, and names that do not exist
+	 * @param repositoryTimeout seconds the kernel caches repository-only entries and their attributes: they cannot
+	 *            change under the mount
+	 * @param threads how many threads serve requests
+	 * @param extra further options, as for mount -o: {@code ro}, {@code suid}, {@code dev}, {@code noexec},
+	 *            {@code noatime}, {@code max_read=N}, {@code max_write=N}, {@code fsname=NAME},
+	 *            {@code attr_timeout=T}, {@code entry_timeout=T}, {@code repository_timeout=T},
+	 *            {@code threads=N}; libfuse's
+	 *            {@code kernel_cache}, {@code big_writes}, {@code use_ino} and {@code nonempty} are what MapFS does
+	 *            anyway
+	 * @param debug print every request on standard error
+	 * @param autoUnmount a watchdog process unmounts when this process dies, even by SIGKILL
 	 * @param readyTimeout how long {@link FuseFrontEnd#mount} waits for the kernel
 	 */
 	public record Options(boolean allowOther, boolean defaultPermissions, double attrTimeout, double entryTimeout,
-			List<String> extra, boolean debug, boolean autoUnmount, Duration readyTimeout) {
+			double repositoryTimeout, int threads, List<String> extra, boolean debug, boolean autoUnmount,
+			Duration readyTimeout) {
 		public Options {
 			extra = List.copyOf(extra);
 			Objects.requireNonNull(readyTimeout);
-			if (attrTimeout < 0 || entryTimeout < 0 || Double.isNaN(attrTimeout) || Double.isNaN(entryTimeout)) {
-				throw new IllegalArgumentException("negative cache timeout");
+			for (double t : new double[] { attrTimeout, entryTimeout, repositoryTimeout }) {
+				if (!(t >= 0) || Double.isInfinite(t)) {
+					throw new IllegalArgumentException("cache timeout " + t + " is not a number of seconds >= 0");
+				}
+			}
+			if (threads < 1) {
+				throw new IllegalArgumentException("threads must be at least 1, not " + threads);
 			}
 		}
 
-		/** Only the mounting user, kernel permission checks, 1 s caches, unmounted when the process dies. */
+		/**
+		 * Only the mounting user, kernel permission checks, 1 s caches in the overlay, a day for repository-only
+		 * entries, 2 threads, unmounted when the process dies.
+		 */
 		public static Options defaults() {
-			return new Options(false, true, 1.0, 1.0, List.of(), false, true, Duration.ofSeconds(15));
+			return new Options(false, true, 1.0, 1.0, 86_400, 2, List.of(), false, true, Duration.ofSeconds(15));
 		}
 
 		public Options withAllowOther(boolean on) {
-			return new Options(on, defaultPermissions, attrTimeout, entryTimeout, extra, debug, autoUnmount,
-					readyTimeout);
+			return new Options(on, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, threads, extra,
+					debug, autoUnmount, readyTimeout);
 		}
 
 		public Options withDefaultPermissions(boolean on) {
-			return new Options(allowOther, on, attrTimeout, entryTimeout, extra, debug, autoUnmount, readyTimeout);
-		}
-
-		public Options withTimeouts(double attr, double entry) {
-			return new Options(allowOther, defaultPermissions, attr, entry, extra, debug, autoUnmount, readyTimeout);
-		}
-
-		public Options withExtra(List<String> options) {
-			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, options, debug,
+			return new Options(allowOther, on, attrTimeout, entryTimeout, repositoryTimeout, threads, extra, debug,
 					autoUnmount, readyTimeout);
 		}
 
+		public Options withTimeouts(double attr, double entry, double repository) {
+			return new Options(allowOther, defaultPermissions, attr, entry, repository, threads, extra, debug,
+					autoUnmount, readyTimeout);
+		}
+
+		public Options withThreads(int n) {
+			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, n,
+					extra, debug, autoUnmount, readyTimeout);
+		}
+
+		public Options withExtra(List<String> options) {
+			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, threads,
+					options, debug, autoUnmount, readyTimeout);
+		}
+
 		public Options withDebug(boolean on) {
-			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, extra, on, autoUnmount,
-					readyTimeout);
+			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, threads,
+					extra, on, autoUnmount, readyTimeout);
 		}
 
 		public Options withAutoUnmount(boolean on) {
-			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, extra, debug, on,
-					readyTimeout);
+			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, threads,
+					extra, debug, on, readyTimeout);
 		}
 
 		public Options withReadyTimeout(Duration timeout) {
-			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, extra, debug, autoUnmount,
-					timeout);
+			return new Options(allowOther, defaultPermissions, attrTimeout, entryTimeout, repositoryTimeout, threads,
+					extra, debug, autoUnmount, timeout);
 		}
+	}
+
+	/** What {@link Options} come to: mount(2)'s source, flags and data, and the session's settings. */
+	record Mounting(String source, long flags, String driverOptions, MapFsFuse.Settings settings, int threads) {
 	}
 
 	private final List<Runnable> unmountListeners = new CopyOnWriteArrayList<>();
 	private final CountDownLatch ended = new CountDownLatch(1);
 	private volatile Path mountPoint;
-	private volatile Thread loop;
-	private volatile int exitStatus = -1;
+	private volatile FuseSession session;
+	private volatile MapFsFuse served;
+	private volatile Process watchdog;
 
-	/**
-	 * Mounts {@code mount} at {@code mountPoint} and returns once the kernel serves it.
-	 *
-	 * @throws IOException the mount point is missing or no directory, libfuse.so.2 is missing, or the mount
-	 *             failed (libfuse prints its reason on standard error) or did not come up in time
-	 */
-	public synchronized void mount(Mount mount, Path mountPoint, Options options) throws IOException {
-		if (loop != null) {
-			throw new IllegalStateException("this front-end already served " + this.mountPoint);
-		}
-		Path mp = mountPoint.toAbsolutePath().normalize();
-		clearStale(mp);
-		BasicFileAttributes attrs;
-		try {
-			attrs = Files.readAttributes(mp, BasicFileAttributes.class);
-		} catch (NoSuchFileException e) {
-			throw new NoSuchFileException(mp.toString(), null, "mount point does not exist");
-		}
-		if (!attrs.isDirectory()) {
-			throw new NotDirectoryException(mp + ": mount point is not a directory");
-		}
-		MapFsFuse fs;
-		try {
-			fs = new MapFsFuse(mount);
-		} catch (LinkageError | RuntimeException e) {
-			throw new IOException("cannot load libfuse.so.2 (Debian package libfuse2): " + e, e);
-		}
-		String[] args = arguments(mount, mp, options);
-		LOG.log(Level.DEBUG, () -> "fuse_main " + String.join(" ", args));
-		this.mountPoint = mp;
-		Thread t = new Thread(() -> {
-			try {
-				exitStatus = fs.runFuseMain(mp, args);
-			} catch (Throwable e) {
-				LOG.log(Level.ERROR, "FUSE loop of " + mp + " failed", e);
-			} finally {
-				fs.closeAll();
-				ended.countDown();
-				for (Runnable r : unmountListeners) {
-					try {
-						r.run();
-					} catch (RuntimeException e) {
-						LOG.log(Level.WARNING, "unmount listener failed", e);
-					}
-				}
-			}
-		}, "mapfs-fuse " + mp);
-		t.setDaemon(true);
-		this.loop = t;
-		t.start();
-		long deadline = System.nanoTime() + options.readyTimeout().toNanos();
-		try {
-			while (!fs.awaitInit(20, TimeUnit.MILLISECONDS)) {
-				if (ended.getCount() == 0) {
-					throw new IOException("mounting " + mount.name() + " at " + mp + " failed (libfuse status "
-							+ exitStatus + "; its reason is on standard error)");
-				}
-				if (System.nanoTime() > deadline) {
-					umount();
-					throw new IOException("mounting " + mount.name() + " at " + mp + ": the kernel did not connect in "
-							+ options.readyTimeout().toSeconds() + " s");
-				}
-			}
-			// the kernel sends INIT right after mount(2) returned: the mount table has it by now
-			while (!isMountPoint(mp) && ended.getCount() > 0 && System.nanoTime() < deadline) {
-				Thread.sleep(5);
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			umount();
-			throw new IOException("interrupted while mounting at " + mp, e);
-		}
-		LOG.log(Level.INFO, () -> "mounted " + mount.name() + " at " + mp);
-	}
-
-	/** The arguments of fuse_main: foreground (the loop runs on this thread), multithreaded, the options. */
-	static String[] arguments(Mount mount, Path mp, Options o) {
-		List<String> opts = new ArrayList<>();
-		opts.add("fsname=" + optionValue("mapfs:" + mount.name()));
-		opts.add("subtype=mapfs");
-		// inode numbers are the mount's own (stable across copy-up and remount)
-		opts.add("use_ino");
-		// libfuse 2 refuses a non-empty mount point unless told; overlayfs and fuse-overlayfs do not
-		opts.add("nonempty");
-		// every change reaches the files through this mount (the repository never changes under it), so the pages
-		// the kernel caches stay true across opens
-		opts.add("kernel_cache");
-		// writes of up to 128 KiB per request instead of 4 KiB
-		opts.add("big_writes");
-		opts.add("max_write=131072");
-		opts.add(String.format(Locale.ROOT, "attr_timeout=%s", o.attrTimeout()));
-		opts.add(String.format(Locale.ROOT, "entry_timeout=%s", o.entryTimeout()));
-		if (o.allowOther()) {
-			opts.add("allow_other");
-		}
-		if (o.autoUnmount()) {
-			opts.add("auto_unmount");
-		}
-		if (o.defaultPermissions() || o.allowOther()) {
-			// MapFsFuse checks no permissions itself: another user must be checked by the kernel
-			opts.add("default_permissions");
-		}
-		for (String e : o.extra()) {
-			if (!e.isBlank()) {
-				opts.add(e.trim());
-			}
-		}
-		List<String> args = new ArrayList<>(List.of("mapfs", "-f"));
-		if (o.debug()) {
-			args.add("-d");
-		}
-		args.add(mp.toString());
-		args.add("-o");
-		args.add(String.join(",", opts));
-		return args.toArray(String[]::new);
-	}
-
-	private static String optionValue(String s) {
-		return s.replaceAll("[,\\s\\\\]", "_");
-	}
-
-	public Path mountPoint() {
-		return mountPoint;
-	}
-
-	/** True while libfuse's loop runs (mounted, or detached lazily and still in use). */
+	/** True while the session runs (mounted, or detached lazily and still in use). */
 	public boolean isRunning() {
-		return loop != null && ended.getCount() > 0;
+		return session != null && ended.getCount() > 0;
 	}
 
-	/** libfuse's exit status once the loop has ended, -1 before. */
-	public int exitStatus() {
-		return exitStatus;
-	}
-
-	/** Runs {@code r} (on the FUSE thread) when the loop ends: unmounted by {@link #umount} or from outside. */
+	/** Runs {@code r} (on a FUSE thread) when the session ends: unmounted by {@link #umount} or from outside. */
 	public void onUnmounted(Runnable r) {
 		AtomicBoolean once = new AtomicBoolean();
 		Runnable listener = () -> {
@@ -247,7 +147,7 @@ public final class FuseFrontEnd implements AutoCloseable {
 			}
 		};
 		unmountListeners.add(listener);
-		if (loop != null && ended.getCount() == 0) {
+		if (session != null && ended.getCount() == 0) {
 			listener.run();
 		}
 	}
@@ -262,17 +162,208 @@ public final class FuseFrontEnd implements AutoCloseable {
 		ended.await();
 	}
 
+	/** The files the kernel holds open through this mount. */
+	public int openFiles() {
+		MapFsFuse fs = served;
+		return fs == null ? 0 : fs.openFiles();
+	}
+
+	/**
+	 * Mounts {@code mount} at {@code mountPoint} and returns once the kernel serves it.
+	 *
+	 * @throws IOException the mount point is missing or no directory, mount(2) failed (with its reason), or the
+	 *             kernel did not connect in time
+	 * @throws IllegalArgumentException an unknown or malformed option
+	 */
+	public synchronized void mount(Mount mount, Path mountPoint, Options options) throws IOException {
+		if (session != null) {
+			throw new IllegalStateException("this front-end already served " + this.mountPoint);
+		}
+		Mounting m = mounting(mount, options);
+		Path mp = mountPoint.toAbsolutePath().normalize();
+		clearStale(mp);
+		BasicFileAttributes attrs;
+		try {
+			attrs = Files.readAttributes(mp, BasicFileAttributes.class);
+		} catch (NoSuchFileException e) {
+			throw new NoSuchFileException(mp.toString(), null, "mount point does not exist");
+		}
+		if (!attrs.isDirectory()) {
+			throw new NotDirectoryException(mp + ": mount point is not a directory");
+		}
+		MapFsFuse fs;
+		try {
+			fs = new MapFsFuse(mount, m.settings());
+		} catch (FsException e) {
+			throw new IOException("mount '" + mount.name() + "' cannot serve its root: " + e.getMessage(), e);
+		}
+		LOG.log(Level.DEBUG, () -> "mount(2) " + mp + " flags " + m.flags() + " " + m.driverOptions());
+		DevFuse dev = DevFuse.mount(mp, m.source(), "mapfs", m.flags(), m.driverOptions());
+		this.mountPoint = mp;
+		this.served = fs;
+		if (options.autoUnmount()) {
+			watchdog = startWatchdog(mp);
+		}
+		FuseSession s = new FuseSession(dev, fs, m.threads(), "mapfs-fuse " + mp, options.debug(), () -> {
+			stopWatchdog();
+			fs.closeAll();
+			ended.countDown();
+			for (Runnable r : unmountListeners) {
+				try {
+					r.run();
+				} catch (RuntimeException e) {
+					LOG.log(Level.WARNING, "unmount listener failed", e);
+				}
+			}
+		});
+		this.session = s;
+		s.start();
+		try {
+			if (!fs.awaitInit(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				umount();
+				throw new IOException("mounting " + mount.name() + " at " + mp + ": the kernel did not connect in "
+						+ options.readyTimeout().toSeconds() + " s");
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			umount();
+			throw new IOException("interrupted while mounting at " + mp, e);
+		}
+		LOG.log(Level.INFO, () -> "mounted " + mount.name() + " at " + mp);
+	}
+
+	/** mount(2)'s arguments and the session's settings from {@code o}. */
+	static Mounting mounting(Mount mount, Options o) {
+		long flags = DevFuse.MS_NOSUID | DevFuse.MS_NODEV;
+		String source = "mapfs:" + mount.name();
+		List<String> driver = new ArrayList<>();
+		double attr = o.attrTimeout();
+		double entry = o.entryTimeout();
+		double repository = o.repositoryTimeout();
+		int maxWrite = FuseKernel.MAX_DATA;
+		int threads = o.threads();
+		boolean allowOther = o.allowOther();
+		boolean defaultPermissions = o.defaultPermissions() || o.allowOther();
+		for (String e : o.extra()) {
+			String opt = e.trim();
+			int eq = opt.indexOf('=');
+			String key = eq < 0 ? opt : opt.substring(0, eq);
+			String value = eq < 0 ? null : opt.substring(eq + 1);
+			switch (key) {
+				case "" -> {
+				}
+				case "ro" -> flags |= DevFuse.MS_RDONLY;
+				case "rw" -> flags &= ~DevFuse.MS_RDONLY;
+				case "suid" -> flags &= ~DevFuse.MS_NOSUID;
+				case "nosuid" -> flags |= DevFuse.MS_NOSUID;
+				case "dev" -> flags &= ~DevFuse.MS_NODEV;
+				case "nodev" -> flags |= DevFuse.MS_NODEV;
+				case "exec" -> flags &= ~DevFuse.MS_NOEXEC;
+				case "noexec" -> flags |= DevFuse.MS_NOEXEC;
+				case "noatime" -> flags |= DevFuse.MS_NOATIME;
+				case "atime", "relatime", "kernel_cache", "big_writes", "use_ino", "nonempty", "auto_cache",
+						"subtype" -> {
+					// what MapFS does anyway (or the default)
+				}
+				case "allow_other" -> allowOther = true;
+				case "default_permissions" -> defaultPermissions = true;
+				case "fsname" -> source = need(opt, value);
+				case "max_read" -> driver.add("max_read=" + Math.max(4096, number(opt, value, FuseKernel.MAX_DATA)));
+				case "max_write" -> maxWrite = Math.max(4096, number(opt, value, FuseKernel.MAX_DATA));
+				case "attr_timeout" -> attr = seconds(opt, value);
+				case "entry_timeout" -> entry = seconds(opt, value);
+				case "repository_timeout" -> repository = seconds(opt, value);
+				case "threads" -> threads = number(opt, value, 64);
+				default -> throw new IllegalArgumentException("unknown FUSE option '" + opt + "'");
+			}
+		}
+		if (allowOther) {
+			driver.add("allow_other");
+		}
+		if (defaultPermissions) {
+			// MapFsFuse checks no permissions itself: another user must be checked by the kernel
+			driver.add("default_permissions");
+		}
+		return new Mounting(source.replaceAll("[,\\s\\\\]", "_"), flags, String.join(",", driver),
+				new MapFsFuse.Settings(entry, attr, repository, maxWrite), threads);
+	}
+
+	private static String need(String opt, String value) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException("FUSE option '" + opt + "' needs a value");
+		}
+		return value.trim();
+	}
+
+	private static int number(String opt, String value, int max) {
+		try {
+			int n = Integer.parseInt(need(opt, value));
+			if (n <= 0 || n > max) {
+				throw new IllegalArgumentException("FUSE option '" + opt + "': between 1 and " + max);
+			}
+			return n;
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("FUSE option '" + opt + "' is not a number");
+		}
+	}
+
+	private static double seconds(String opt, String value) {
+		try {
+			double t = Double.parseDouble(need(opt, value));
+			if (!(t >= 0) || Double.isInfinite(t)) {
+				throw new IllegalArgumentException("FUSE option '" + opt + "': seconds >= 0");
+			}
+			return t;
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("FUSE option '" + opt + "' is not a number of seconds");
+		}
+	}
+
+	/**
+	 * FUSE's auto_unmount without fusermount: a small process in its own session that waits on a pipe from this
+	 * one. When this process dies, even by SIGKILL, the pipe closes and it detaches the mount; after a clean
+	 * unmount it is told "done" and exits.
+	 */
+	private static Process startWatchdog(Path mp) {
+		try {
+			return new ProcessBuilder("setsid", "sh", "-c",
+					"read line; [ \"$line\" = done ] || umount -l \"$1\" 2>/dev/null || fusermount -u -z \"$1\"",
+					"mapfs-unmount-watch", mp.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		} catch (IOException e) {
+			LOG.log(Level.WARNING, "no unmount watchdog for " + mp + " (" + e.getMessage()
+					+ "): if this process is killed, the mount point stays stale until the next start clears it");
+			return null;
+		}
+	}
+
+	private void stopWatchdog() {
+		Process w = watchdog;
+		watchdog = null;
+		if (w != null) {
+			try (var in = w.getOutputStream()) {
+				in.write("done\n".getBytes(StandardCharsets.US_ASCII));
+			} catch (IOException e) {
+				LOG.log(Level.DEBUG, "unmount watchdog already gone", e);
+			}
+		}
+	}
+
+	public Path mountPoint() {
+		return mountPoint;
+	}
+
 	/**
 	 * Unmounts. A busy mount point (open files, a shell's working directory) is detached lazily: it disappears from
-	 * the name space at once and the loop ends when its last user lets go. Never waits longer than a few seconds.
+	 * the name space at once and the session ends when its last user lets go. Never waits longer than a few seconds.
 	 */
 	public synchronized void umount() {
 		Path mp = mountPoint;
-		if (loop == null || ended.getCount() == 0 || mp == null) {
+		if (session == null || ended.getCount() == 0 || mp == null) {
 			return;
 		}
 		if (!isMountPoint(mp) && !isStale(mp)) {
-			// detached already (lazily, or from outside): the loop ends when its last user lets go
+			// detached already (lazily, or from outside): the session ends when its last user lets go
 			waitEnded(Duration.ofMillis(500));
 			return;
 		}
@@ -281,7 +372,7 @@ public final class FuseFrontEnd implements AutoCloseable {
 			if (waitEnded(Duration.ofSeconds(5))) {
 				LOG.log(Level.INFO, () -> "unmounted " + mp);
 			} else {
-				LOG.log(Level.WARNING, "unmounted " + mp + ", but its FUSE loop has not ended yet");
+				LOG.log(Level.WARNING, "unmounted " + mp + ", but its FUSE session has not ended yet");
 			}
 			return;
 		}

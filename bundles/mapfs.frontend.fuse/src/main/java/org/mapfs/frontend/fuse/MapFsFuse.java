@@ -4,9 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import org.mapfs.api.AttributeChange;
 import org.mapfs.api.Caller;
 import org.mapfs.api.DirEntry;
+import org.mapfs.api.Entry;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FileHandle;
@@ -32,30 +30,17 @@ import org.mapfs.api.RenameMode;
 import org.mapfs.api.StatFs;
 import org.mapfs.api.XattrMode;
 
-import com.kenai.jffi.MemoryIO;
-
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Struct;
-import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
-import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseContext;
-import ru.serce.jnrfuse.struct.FuseFileInfo;
-import ru.serce.jnrfuse.struct.Statvfs;
-import ru.serce.jnrfuse.struct.Timespec;
-
 /**
- * The FUSE operations of one {@link Mount}, for libfuse 2's path-based high-level API through jnr-fuse.
+ * The FUSE requests of one {@link Mount}: each request is decoded, served by the mount and answered. The kernel
+ * names files by node ids ({@link InodeTable}); the mount by paths.
  * <p>
- * Every operation returns 0 or {@code -errno}: an {@link FsException} gives its own errno, anything else is logged
- * and gives EIO; nothing is thrown into the FUSE threads. Open files are MapFS {@link FileHandle}s kept in a map
- * under the number stored in {@code fuse_file_info.fh}. New files belong to the calling process's uid and gid
- * ({@code fuse_get_context}); with {@code default_permissions} the kernel checks permissions as on any file system.
- * <p>
- * Use it through {@link FuseFrontEnd}, which mounts, waits until the kernel is connected, and unmounts.
+ * Errors: an {@link FsException} gives its own errno, anything else is logged and gives EIO. Caching: the kernel may
+ * keep a repository-only entry and its attributes for {@code repositoryTimeout} (it cannot change under the mount:
+ * every change goes through the kernel, which updates its caches itself), other entries for the configured
+ * timeouts; file pages are kept across opens ({@code FOPEN_KEEP_CACHE}) for the same reason. New files belong to
+ * the calling process's uid and gid; with {@code default_permissions} the kernel checks permissions.
  */
-public final class MapFsFuse extends FuseStubFS {
+final class MapFsFuse {
 	private static final System.Logger LOG = System.getLogger(MapFsFuse.class.getName());
 
 	private static final int O_ACCMODE = 03;
@@ -63,613 +48,604 @@ public final class MapFsFuse extends FuseStubFS {
 	private static final int O_RDWR = 02;
 	private static final int O_EXCL = 0200;
 	private static final int O_TRUNC = 01000;
-	private static final long UTIME_NOW = (1L << 30) - 1;
-	private static final long UTIME_OMIT = (1L << 30) - 2;
 	private static final int XATTR_CREATE = 1;
 	private static final int XATTR_REPLACE = 2;
+	private static final int RENAME_NOREPLACE = 1;
 	private static final int R_OK = 4;
 	private static final int W_OK = 2;
 	private static final int X_OK = 1;
-	private static final int ENOMEM = 12;
-	private static final int BLOCK_SIZE = 4096;
-	private static final long NS = 1_000_000_000L;
-	private static final Pattern HIDDEN = Pattern.compile("\\.fuse_hidden[0-9a-f]{16}");
+	private static final int NO_REPLY = Integer.MIN_VALUE;
+
+	/**
+	 * How the kernel may cache (timeouts in seconds) and the largest write it may send.
+	 *
+	 * @param entry names in the overlay, and names that do not exist
+	 * @param attr attributes of entries in the overlay
+	 * @param repository names and attributes of repository-only entries
+	 * @param maxWrite bytes, at most {@link FuseKernel#MAX_DATA}
+	 */
+	record Settings(double entry, double attr, double repository, int maxWrite) {
+	}
+
+	private record OpenDir(List<DirEntry> entries, long ino, long parentIno) {
+	}
+
+	private record OpenFile(long node, FileHandle handle) {
+	}
 
 	private final Mount mount;
-	private final Map<Long, FileHandle> handles = new ConcurrentHashMap<>();
+	private final Settings settings;
+	private final InodeTable inodes;
+	private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
+	private final Map<Long, OpenDir> dirs = new ConcurrentHashMap<>();
 	private final AtomicLong nextHandle = new AtomicLong(1);
 	private final CountDownLatch initialized = new CountDownLatch(1);
-	private final jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
-	private final int statSize;
 
-	/**
-	 * Binds libfuse.so.2 and prepares the operations.
-	 *
-	 * @throws UnsatisfiedLinkError if libfuse.so.2 cannot be loaded (Debian package libfuse2)
-	 */
-	public MapFsFuse(Mount mount) {
+	MapFsFuse(Mount mount, Settings settings) throws FsException {
 		this.mount = mount;
-		this.statSize = Struct.size(new FileStat(runtime));
-		enableUtimeOmit();
+		this.settings = settings;
+		this.inodes = new InodeTable(mount.stat(FsPath.ROOT).ino());
 	}
 
-	public Mount mount() {
-		return mount;
-	}
-
-	/**
-	 * libfuse 2 passes UTIME_NOW and UTIME_OMIT to utimens only if the operations say they understand them
-	 * ({@code flag_utime_omit_ok}, bit 2 of the flag word after {@code bmap}); otherwise touch -a/-m would set the
-	 * other time too. jnr-fuse maps that word as padding, so the bit is set in the struct's memory directly.
-	 */
-	private void enableUtimeOmit() {
-		try {
-			Method offset = Class.forName("jnr.ffi.Struct$Member").getDeclaredMethod("offset");
-			offset.setAccessible(true);
-			long off = (Long) offset.invoke(fuseOperations.flag_nullpath_ok);
-			Pointer ops = Struct.getMemory(fuseOperations);
-			ops.putByte(off, (byte) (ops.getByte(off) | 0x04));
-		} catch (ReflectiveOperationException | RuntimeException e) {
-			LOG.log(Level.WARNING, "cannot set flag_utime_omit_ok: utimensat with UTIME_OMIT sets both times", e);
-		}
-	}
-
-	/**
-	 * Runs libfuse's main loop (multithreaded) until the file system is unmounted. Blocks; returns libfuse's exit
-	 * status (0 after a normal unmount, 1 if mounting failed).
-	 */
-	int runFuseMain(Path mountPoint, String[] args) {
-		if (!mounted.compareAndSet(false, true)) {
-			throw new IllegalStateException("already mounted at " + this.mountPoint);
-		}
-		this.mountPoint = mountPoint;
-		try {
-			return libFuse.fuse_main_real(args.length, args, fuseOperations, Struct.size(fuseOperations), null);
-		} finally {
-			mounted.set(false);
-		}
-	}
-
-	/** Waits until the kernel has connected (FUSE INIT). */
+	/** Waits until the kernel has connected (INIT answered). */
 	boolean awaitInit(long timeout, TimeUnit unit) throws InterruptedException {
 		return initialized.await(timeout, unit);
 	}
 
-	/** Closes the handles the kernel did not release (the file system was unmounted under them). */
+	int openFiles() {
+		return files.size();
+	}
+
+	/** Closes the files the kernel did not release (the connection ended under them). */
 	void closeAll() {
-		for (Long fh : List.copyOf(handles.keySet())) {
-			FileHandle h = handles.remove(fh);
-			if (h != null) {
+		for (Long fh : List.copyOf(files.keySet())) {
+			OpenFile f = files.remove(fh);
+			if (f != null) {
 				try {
-					h.close();
+					f.handle().close();
 				} catch (FsException | RuntimeException e) {
 					LOG.log(Level.DEBUG, "closing a left-over handle", e);
 				}
 			}
 		}
+		dirs.clear();
 	}
 
-	int openHandles() {
-		return handles.size();
-	}
-
-	// -------------------------------------------------------------------------------------------- plumbing
-
-	private interface Op {
-		int run() throws Exception;
-	}
-
-	/** Runs one operation: 0 or a positive count on success, {@code -errno} on failure, never an exception. */
-	private static int call(String op, String path, Op body) {
+	/**
+	 * Serves one request into {@code out}.
+	 *
+	 * @return true if {@code out} holds a reply to send (FORGET and INTERRUPT get none)
+	 */
+	boolean serve(Request in, Reply out) {
+		int op = in.opcode();
+		out.start(in.unique());
+		int error;
 		try {
-			return body.run();
+			error = dispatch(op, in.body(), out);
 		} catch (FsException e) {
 			if (LOG.isLoggable(Level.TRACE)) {
-				LOG.log(Level.TRACE, op + " " + path + ": " + e.getMessage());
+				LOG.log(Level.TRACE, "FUSE op " + op + " on node " + in.nodeId() + ": " + e.getMessage());
 			}
-			return -e.errno().code();
-		} catch (Throwable t) {
-			try {
-				LOG.log(Level.ERROR, "FUSE " + op + " " + path + " failed", t);
-			} catch (Throwable ignored) {
-				// never into the FUSE thread
+			error = -e.errno().code();
+		} catch (RuntimeException | Error e) {
+			LOG.log(Level.ERROR, "FUSE op " + op + " on node " + in.nodeId() + " failed", e);
+			error = -Errno.EIO.code();
+		}
+		if (error == NO_REPLY) {
+			return false;
+		}
+		out.finish(error);
+		return true;
+	}
+
+	private int dispatch(int op, Request in, Reply out) throws FsException {
+		long node = in.nodeId();
+		return switch (op) {
+			case FuseKernel.INIT -> init(in, out);
+			case FuseKernel.DESTROY -> 0;
+			case FuseKernel.LOOKUP -> lookup(node, in.string(), out);
+			case FuseKernel.FORGET -> {
+				inodes.forget(node, in.u64());
+				yield NO_REPLY;
 			}
+			case FuseKernel.BATCH_FORGET -> {
+				int count = in.u32();
+				in.skip(4);
+				for (int i = 0; i < count; i++) {
+					inodes.forget(in.u64(), in.u64());
+				}
+				yield NO_REPLY;
+			}
+			case FuseKernel.INTERRUPT -> NO_REPLY;
+			case FuseKernel.GETATTR -> getattr(node, in, out);
+			case FuseKernel.SETATTR -> setattr(node, in, out);
+			case FuseKernel.ACCESS -> access(node, in.u32(), in.caller());
+			case FuseKernel.READLINK -> {
+				out.bytes(mount.readlink(inodes.path(node)).getBytes(UTF_8));
+				yield 0;
+			}
+			case FuseKernel.STATFS -> statfs(out);
+			case FuseKernel.MKNOD -> mknod(node, in, out);
+			case FuseKernel.MKDIR -> {
+				int mode = in.u32();
+				in.skip(4);
+				String name = in.string();
+				mount.mkdir(inodes.child(node, name), mode & FileAttributes.PERMISSION_BITS, in.caller());
+				yield lookup(node, name, out);
+			}
+			case FuseKernel.SYMLINK -> {
+				String name = in.string();
+				String target = in.string();
+				mount.symlink(inodes.child(node, name), target, in.caller());
+				yield lookup(node, name, out);
+			}
+			case FuseKernel.LINK -> {
+				long existing = in.u64();
+				String name = in.string();
+				mount.link(inodes.path(existing), inodes.child(node, name));
+				yield lookup(node, name, out);
+			}
+			case FuseKernel.UNLINK, FuseKernel.RMDIR -> {
+				String name = in.string();
+				FsPath p = inodes.child(node, name);
+				if (op == FuseKernel.UNLINK) {
+					mount.unlink(p);
+				} else {
+					mount.rmdir(p);
+				}
+				inodes.removed(node, name);
+				yield 0;
+			}
+			case FuseKernel.RENAME -> rename(node, in.u64(), 0, in);
+			case FuseKernel.RENAME2 -> {
+				long newDir = in.u64();
+				int flags = in.u32();
+				in.skip(4);
+				yield rename(node, newDir, flags, in);
+			}
+			case FuseKernel.OPEN -> open(node, in.u32(), in.caller(), out);
+			case FuseKernel.CREATE -> create(node, in, out);
+			case FuseKernel.READ -> read(in, out);
+			case FuseKernel.WRITE -> write(in, out);
+			case FuseKernel.FLUSH, FuseKernel.FSYNCDIR -> 0;
+			case FuseKernel.FSYNC -> {
+				long fh = in.u64();
+				handle(fh).sync((in.u32() & FuseKernel.FSYNC_FDATASYNC) == 0);
+				yield 0;
+			}
+			case FuseKernel.RELEASE -> {
+				OpenFile f = files.remove(in.u64());
+				if (f != null) {
+					f.handle().close();
+				}
+				yield 0;
+			}
+			case FuseKernel.OPENDIR -> opendir(node, out);
+			case FuseKernel.READDIR -> readdir(node, in, out, false);
+			case FuseKernel.READDIRPLUS -> readdir(node, in, out, true);
+			case FuseKernel.RELEASEDIR -> {
+				dirs.remove(in.u64());
+				yield 0;
+			}
+			case FuseKernel.SETXATTR -> setxattr(node, in);
+			case FuseKernel.GETXATTR -> {
+				int size = in.u32();
+				in.skip(4);
+				yield sized(mount.getxattr(inodes.path(node), in.string()), size, out);
+			}
+			case FuseKernel.LISTXATTR -> {
+				int size = in.u32();
+				ByteArrayOutputStream names = new ByteArrayOutputStream();
+				for (String n : mount.listxattr(inodes.path(node))) {
+					names.writeBytes(n.getBytes(UTF_8));
+					names.write(0);
+				}
+				yield sized(names.toByteArray(), size, out);
+			}
+			case FuseKernel.REMOVEXATTR -> {
+				mount.removexattr(inodes.path(node), in.string());
+				yield 0;
+			}
+			default -> -Errno.ENOSYS.code();
+		};
+	}
+
+	// ---------------------------------------------------------------------------------------------- life
+
+	private int init(Request in, Reply out) {
+		int major = in.u32();
+		int minor = in.u32();
+		int maxReadahead = in.u32();
+		int flags = in.u32();
+		if (major < FuseKernel.MAJOR || (major == FuseKernel.MAJOR && minor < FuseKernel.MINOR)) {
+			LOG.log(Level.ERROR, "the kernel speaks FUSE " + major + "." + minor + ", MapFS needs "
+					+ FuseKernel.MAJOR + "." + FuseKernel.MINOR);
 			return -Errno.EIO.code();
 		}
-	}
-
-	private Caller caller() {
-		FuseContext ctx = getContext();
-		return new Caller((int) ctx.uid.get(), (int) ctx.gid.get());
-	}
-
-	private FileHandle handle(FuseFileInfo fi) throws FsException {
-		FileHandle h = fi == null ? null : handles.get(fi.fh.get());
-		if (h == null) {
-			throw new FsException(Errno.EBADF, "no open file " + (fi == null ? "" : fi.fh.get()));
-		}
-		return h;
-	}
-
-	private long register(FileHandle h, FuseFileInfo fi) {
-		long fh = nextHandle.getAndIncrement();
-		handles.put(fh, h);
-		fi.fh.set(fh);
-		return fh;
-	}
-
-	private static void fill(FileStat st, FileAttributes a) {
-		st.st_mode.set(a.stMode());
-		st.st_nlink.set(a.nlink());
-		st.st_uid.set(a.uid());
-		st.st_gid.set(a.gid());
-		st.st_size.set(a.size());
-		st.st_blocks.set(a.blocks());
-		st.st_blksize.set(BLOCK_SIZE);
-		st.st_ino.set(a.ino());
-		st.st_dev.set(a.dev());
-		st.st_rdev.set(a.rdev());
-		time(st.st_atim, a.atimeNs());
-		time(st.st_mtim, a.mtimeNs());
-		time(st.st_ctim, a.ctimeNs());
-	}
-
-	private static void time(Timespec t, long ns) {
-		t.tv_sec.set(Math.floorDiv(ns, NS));
-		t.tv_nsec.set(Math.floorMod(ns, NS));
-	}
-
-	private static Long time(Timespec t) {
-		long nsec = t.tv_nsec.longValue();
-		if (nsec == UTIME_OMIT) {
-			return null;
-		}
-		if (nsec == UTIME_NOW) {
-			return AttributeChange.NOW;
-		}
-		return t.tv_sec.get() * NS + nsec;
-	}
-
-	/** The FUSE buffer as a ByteBuffer over the same memory (no copy), or null if it is not native memory. */
-	private static ByteBuffer direct(Pointer buf, long size) {
-		if (!buf.isDirect() || size > Integer.MAX_VALUE) {
-			return null;
-		}
-		return MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size);
-	}
-
-	/** The size protocol of getxattr/listxattr/readlink-like calls: size 0 asks for the length. */
-	private static int copyOut(byte[] value, Pointer dst, long size) {
-		if (size == 0) {
-			return value.length;
-		}
-		if (size < value.length) {
-			return -Errno.ERANGE.code();
-		}
-		dst.put(0, value, 0, value.length);
-		return value.length;
-	}
-
-	// ----------------------------------------------------------------------------------------- attributes
-
-	@Override
-	public int getattr(String path, FileStat stat) {
-		return call("getattr", path, () -> {
-			fill(stat, mount.stat(FsPath.of(path)));
-			return 0;
-		});
-	}
-
-	@Override
-	public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-		return call("fgetattr", path, () -> {
-			FileHandle h = fi == null ? null : handles.get(fi.fh.get());
-			fill(stat, h != null ? h.stat() : mount.stat(FsPath.of(path)));
-			return 0;
-		});
-	}
-
-	@Override
-	public int access(String path, int mask) {
-		return call("access", path, () -> {
-			FileAttributes a = mount.stat(FsPath.of(path));
-			if ((mask & W_OK) != 0 && mount.isReadOnly()) {
-				return -Errno.EROFS.code();
-			}
-			// Reached only without default_permissions (the kernel checks otherwise): a plain owner/group/other
-			// check of the caller's uid and primary gid; root passes, except execution of a file nobody may run.
-			Caller c = caller();
-			int mode = a.mode();
-			if (c.uid() == 0) {
-				boolean exec = (mask & X_OK) == 0 || a.isDirectory() || (mode & 0111) != 0;
-				return exec ? 0 : -Errno.EACCES.code();
-			}
-			int bits = c.uid() == a.uid() ? mode >> 6 : c.gid() == a.gid() ? mode >> 3 : mode;
-			int want = mask & (R_OK | W_OK | X_OK);
-			return (bits & want) == want ? 0 : -Errno.EACCES.code();
-		});
-	}
-
-	@Override
-	public int chmod(String path, long mode) {
-		return call("chmod", path, () -> {
-			mount.setattr(FsPath.of(path), AttributeChange.mode((int) mode));
-			return 0;
-		});
-	}
-
-	@Override
-	public int chown(String path, long uid, long gid) {
-		return call("chown", path, () -> setattr(path, AttributeChange.owner((int) uid, (int) gid)));
-	}
-
-	@Override
-	public int utimens(String path, Timespec[] timespec) {
-		return call("utimens", path, () -> setattr(path, AttributeChange.times(time(timespec[0]), time(timespec[1]))));
-	}
-
-	/** A change that changes nothing (chown -1 -1, both times omitted) still needs the entry to exist. */
-	private int setattr(String path, AttributeChange change) throws FsException {
-		FsPath p = FsPath.of(path);
-		if (change.isEmpty()) {
-			mount.stat(p);
-		} else {
-			mount.setattr(p, change);
-		}
+		int want = FuseKernel.ASYNC_READ | FuseKernel.ATOMIC_O_TRUNC | FuseKernel.BIG_WRITES
+				| FuseKernel.DO_READDIRPLUS | FuseKernel.READDIRPLUS_AUTO | FuseKernel.PARALLEL_DIROPS
+				| FuseKernel.MAX_PAGES | FuseKernel.CACHE_SYMLINKS;
+		out.u32(FuseKernel.MAJOR).u32(FuseKernel.MINOR).u32(maxReadahead).u32(flags & want);
+		// max_background and congestion_threshold 0: the kernel's defaults; time_gran 1 ns
+		out.u32(0).u32(settings.maxWrite()).u32(1);
+		out.buffer.putShort((short) ((settings.maxWrite() + 4095) / 4096)).putShort((short) 0);
+		out.zeros(FuseKernel.INIT_OUT - 32);
+		initialized.countDown();
 		return 0;
-	}
-
-	@Override
-	public int truncate(String path, long size) {
-		return call("truncate", path, () -> {
-			mount.truncate(FsPath.of(path), size);
-			return 0;
-		});
-	}
-
-	@Override
-	public int ftruncate(String path, long size, FuseFileInfo fi) {
-		return call("ftruncate", path, () -> {
-			FileHandle h = fi == null ? null : handles.get(fi.fh.get());
-			if (h != null) {
-				h.truncate(size);
-			} else {
-				mount.truncate(FsPath.of(path), size);
-			}
-			return 0;
-		});
-	}
-
-	@Override
-	public int statfs(String path, Statvfs st) {
-		return call("statfs", path, () -> {
-			StatFs s = mount.statfs();
-			st.f_bsize.set(s.blockSize());
-			st.f_frsize.set(s.blockSize());
-			st.f_blocks.set(s.totalBlocks());
-			st.f_bfree.set(s.freeBlocks());
-			st.f_bavail.set(s.availableBlocks());
-			st.f_files.set(s.totalFiles());
-			st.f_ffree.set(s.freeFiles());
-			st.f_favail.set(s.freeFiles());
-			st.f_namemax.set(s.nameMax() > 0 ? s.nameMax() : FsPath.NAME_MAX);
-			return 0;
-		});
 	}
 
 	// --------------------------------------------------------------------------------------------- names
 
-	@Override
-	public int readlink(String path, Pointer buf, long size) {
-		return call("readlink", path, () -> {
-			byte[] target = mount.readlink(FsPath.of(path)).getBytes(UTF_8);
-			if (size <= 0) {
-				return -Errno.EINVAL.code();
+	/** LOOKUP, and the reply of every request that makes a name: the entry, counted once more. */
+	private int lookup(long parent, String name, Reply out) throws FsException {
+		FsPath p = inodes.child(parent, name);
+		Entry e;
+		try {
+			e = mount.lookup(p);
+		} catch (FsException x) {
+			if (x.errno() != Errno.ENOENT) {
+				throw x;
 			}
-			int n = (int) Math.min(target.length, size - 1);
-			buf.put(0, target, 0, n);
-			buf.putByte(n, (byte) 0);
+			// a negative entry: the kernel remembers that the name does not exist
+			out.entry(0, null, settings.entry(), 0);
 			return 0;
-		});
-	}
-
-	@Override
-	public int mknod(String path, long mode, long rdev) {
-		return call("mknod", path, () -> {
-			FsPath p = FsPath.of(path);
-			int m = (int) mode;
-			FileType type = (m & FileType.S_IFMT) == 0 ? FileType.REGULAR : FileType.ofMode(m);
-			Caller c = caller();
-			if (type == FileType.REGULAR) {
-				mount.create(p, m & FileAttributes.PERMISSION_BITS, c, true).close();
-			} else {
-				mount.mknod(p, type, m & FileAttributes.PERMISSION_BITS, rdev, c);
-			}
-			return 0;
-		});
-	}
-
-	@Override
-	public int mkdir(String path, long mode) {
-		return call("mkdir", path, () -> {
-			mount.mkdir(FsPath.of(path), (int) mode & FileAttributes.PERMISSION_BITS, caller());
-			return 0;
-		});
-	}
-
-	@Override
-	public int unlink(String path) {
-		return call("unlink", path, () -> {
-			mount.unlink(FsPath.of(path));
-			return 0;
-		});
-	}
-
-	@Override
-	public int rmdir(String path) {
-		return call("rmdir", path, () -> {
-			mount.rmdir(FsPath.of(path));
-			return 0;
-		});
-	}
-
-	@Override
-	public int symlink(String target, String link) {
-		return call("symlink", link, () -> {
-			mount.symlink(FsPath.of(link), target, caller());
-			return 0;
-		});
-	}
-
-	/**
-	 * rename(2). libfuse 2 has no renameat2 flags, so {@link RenameMode#NOREPLACE} is never asked for: the kernel
-	 * answers RENAME_EXCHANGE with EINVAL, RENAME_NOREPLACE with EEXIST for an existing target and EINVAL otherwise
-	 * (callers such as mv fall back to a plain rename).
-	 */
-	@Override
-	public int rename(String from, String to) {
-		return call("rename", from, () -> {
-			mount.rename(FsPath.of(from), FsPath.of(to), RenameMode.REPLACE);
-			return 0;
-		});
-	}
-
-	@Override
-	public int link(String existing, String link) {
-		return call("link", link, () -> {
-			mount.link(FsPath.of(existing), FsPath.of(link));
-			return 0;
-		});
-	}
-
-	// ---------------------------------------------------------------------------------------- directories
-
-	@Override
-	public int opendir(String path, FuseFileInfo fi) {
-		return call("opendir", path, () -> mount.stat(FsPath.of(path)).isDirectory() ? 0 : -Errno.ENOTDIR.code());
-	}
-
-	/**
-	 * The whole listing in one call with offsets 0: libfuse keeps it for the open directory, so the listing is
-	 * one snapshot ({@link Mount#list}) however many getdents calls read it.
-	 */
-	@Override
-	public int readdir(String path, Pointer buf, FuseFillDir filler, long offset, FuseFileInfo fi) {
-		return call("readdir", path, () -> {
-			FsPath dir = FsPath.of(path);
-			List<DirEntry> entries = mount.list(dir);
-			Pointer mem = Memory.allocateDirect(runtime, statSize, true);
-			FileStat st = FileStat.of(mem);
-			st.st_mode.set(FileType.DIRECTORY.bits());
-			st.st_ino.set(mount.stat(dir).ino());
-			if (filler.apply(buf, name("."), mem, 0) != 0) {
-				return -ENOMEM;
-			}
-			st.st_ino.set(mount.stat(dir.parent()).ino());
-			filler.apply(buf, name(".."), mem, 0);
-			for (DirEntry e : entries) {
-				if (isHidden(e.name())) {
-					continue;
-				}
-				st.st_mode.set(e.type().bits());
-				st.st_ino.set(e.ino());
-				if (filler.apply(buf, name(e.name()), mem, 0) != 0) {
-					return -ENOMEM;
-				}
-			}
-			return 0;
-		});
-	}
-
-	/**
-	 * libfuse 2 renames a file that is unlinked while open to {@code .fuse_hidden<16 hex digits>} and removes it
-	 * at its last close (so fstat reports nlink 0 meanwhile); listings do not show such names.
-	 */
-	static boolean isHidden(String name) {
-		return name.length() == 28 && name.startsWith(".fuse_hidden") && HIDDEN.matcher(name).matches();
-	}
-
-	private static ByteBuffer name(String name) {
-		byte[] b = name.getBytes(UTF_8);
-		byte[] z = new byte[b.length + 1];
-		System.arraycopy(b, 0, z, 0, b.length);
-		return ByteBuffer.wrap(z);
-	}
-
-	@Override
-	public int releasedir(String path, FuseFileInfo fi) {
+		}
+		entry(parent, name, e, out);
 		return 0;
 	}
 
-	@Override
-	public int fsyncdir(String path, FuseFileInfo fi) {
+	/** Writes the entry of a name the kernel is told about, counted once more; returns its node. */
+	private long entry(long parent, String name, Entry e, Reply out) throws FsException {
+		InodeTable.Inode node = inodes.found(parent, name, e.attributes());
+		double t = e.placement().isRepository() ? settings.repository() : settings.entry();
+		out.entry(node.nodeId, e.attributes(), t, attrTimeout(e));
+		return node.nodeId;
+	}
+
+	private int mknod(long parent, Request in, Reply out) throws FsException {
+		int mode = in.u32();
+		long rdev = in.u32() & 0xffffffffL;
+		in.skip(8);
+		String name = in.string();
+		FsPath p = inodes.child(parent, name);
+		FileType type = (mode & FileType.S_IFMT) == 0 ? FileType.REGULAR : FileType.ofMode(mode);
+		Caller c = in.caller();
+		if (type == FileType.REGULAR) {
+			mount.create(p, mode & FileAttributes.PERMISSION_BITS, c, true).close();
+		} else {
+			mount.mknod(p, type, mode & FileAttributes.PERMISSION_BITS, rdev, c);
+		}
+		return lookup(parent, name, out);
+	}
+
+	private int rename(long parent, long newParent, int flags, Request in) throws FsException {
+		String from = in.string();
+		String to = in.string();
+		if ((flags & ~RENAME_NOREPLACE) != 0) {
+			// RENAME_EXCHANGE and RENAME_WHITEOUT: the engine cannot do them atomically
+			return -Errno.EINVAL.code();
+		}
+		RenameMode mode = (flags & RENAME_NOREPLACE) != 0 ? RenameMode.NOREPLACE : RenameMode.REPLACE;
+		mount.rename(inodes.child(parent, from), inodes.child(newParent, to), mode);
+		inodes.renamed(parent, from, newParent, to);
+		return 0;
+	}
+
+	// ----------------------------------------------------------------------------------------- attributes
+
+	private double attrTimeout(Entry e) {
+		return e.placement().isRepository() ? settings.repository() : settings.attr();
+	}
+
+	private int getattr(long node, Request in, Reply out) throws FsException {
+		int flags = in.u32();
+		in.skip(4);
+		long fh = in.u64();
+		FileHandle h = (flags & FuseKernel.GETATTR_FH) != 0 ? handleOrNull(fh) : null;
+		Entry e = null;
+		if (h == null) {
+			try {
+				e = mount.lookup(inodes.path(node));
+			} catch (FsException x) {
+				h = x.errno() == Errno.ENOENT ? openHandleOf(node) : null;
+				if (h == null) {
+					throw x;
+				}
+			}
+		}
+		if (h != null) {
+			// an open file answers for itself, also once unlinked (nlink 0)
+			out.attrOut(h.stat(), settings.attr());
+		} else {
+			out.attrOut(e.attributes(), attrTimeout(e));
+		}
+		return 0;
+	}
+
+	/** A handle the kernel holds open on {@code node} (an unlinked file has no path left, only its handles). */
+	private FileHandle openHandleOf(long node) {
+		for (OpenFile f : files.values()) {
+			if (f.node() == node) {
+				return f.handle();
+			}
+		}
+		return null;
+	}
+
+	private int setattr(long node, Request in, Reply out) throws FsException {
+		int valid = in.u32();
+		in.skip(4);
+		long fh = in.u64();
+		long size = in.u64();
+		in.skip(8);
+		long atime = in.u64();
+		long mtime = in.u64();
+		in.skip(8);
+		int atimensec = in.u32();
+		int mtimensec = in.u32();
+		in.skip(4);
+		int mode = in.u32();
+		in.skip(4);
+		int uid = in.u32();
+		int gid = in.u32();
+		FileHandle h = (valid & FuseKernel.FATTR_FH) != 0 ? handleOrNull(fh) : null;
+		FsPath path = h == null ? inodes.path(node) : null;
+		if ((valid & FuseKernel.FATTR_SIZE) != 0) {
+			if (h != null) {
+				h.truncate(size);
+			} else {
+				mount.truncate(path, size);
+			}
+		}
+		AttributeChange change = new AttributeChange(
+				(valid & FuseKernel.FATTR_MODE) != 0 ? mode & FileAttributes.PERMISSION_BITS : null,
+				(valid & FuseKernel.FATTR_UID) != 0 ? uid : null, (valid & FuseKernel.FATTR_GID) != 0 ? gid : null,
+				time(valid, FuseKernel.FATTR_ATIME, FuseKernel.FATTR_ATIME_NOW, atime, atimensec),
+				time(valid, FuseKernel.FATTR_MTIME, FuseKernel.FATTR_MTIME_NOW, mtime, mtimensec));
+		if (!change.isEmpty()) {
+			mount.setattr(path != null ? path : inodes.path(node), change);
+		}
+		if (h != null) {
+			out.attrOut(h.stat(), settings.attr());
+		} else {
+			Entry e = mount.lookup(path);
+			out.attrOut(e.attributes(), attrTimeout(e));
+		}
+		return 0;
+	}
+
+	private static Long time(int valid, int set, int now, long sec, int nsec) {
+		if ((valid & now) != 0) {
+			return AttributeChange.NOW;
+		}
+		return (valid & set) != 0 ? sec * 1_000_000_000L + nsec : null;
+	}
+
+	/** Reached only without default_permissions (the kernel checks otherwise). */
+	private int access(long node, int mask, Caller c) throws FsException {
+		FileAttributes a = mount.stat(inodes.path(node));
+		if ((mask & W_OK) != 0 && mount.isReadOnly()) {
+			return -Errno.EROFS.code();
+		}
+		int mode = a.mode();
+		if (c.uid() == 0) {
+			boolean exec = (mask & X_OK) == 0 || a.isDirectory() || (mode & 0111) != 0;
+			return exec ? 0 : -Errno.EACCES.code();
+		}
+		int bits = c.uid() == a.uid() ? mode >> 6 : c.gid() == a.gid() ? mode >> 3 : mode;
+		int want = mask & (R_OK | W_OK | X_OK);
+		return (bits & want) == want ? 0 : -Errno.EACCES.code();
+	}
+
+	private int statfs(Reply out) throws FsException {
+		StatFs s = mount.statfs();
+		out.u64(s.totalBlocks()).u64(s.freeBlocks()).u64(s.availableBlocks()).u64(s.totalFiles())
+				.u64(s.freeFiles());
+		out.u32((int) s.blockSize()).u32(s.nameMax() > 0 ? (int) s.nameMax() : FsPath.NAME_MAX)
+				.u32((int) s.blockSize()).u32(0).zeros(24);
 		return 0;
 	}
 
 	// ---------------------------------------------------------------------------------------------- files
 
-	@Override
-	public int open(String path, FuseFileInfo fi) {
-		return call("open", path, () -> {
-			int flags = fi.flags.get();
-			Set<OpenFlag> open = EnumSet.noneOf(OpenFlag.class);
-			switch (flags & O_ACCMODE) {
-				case O_WRONLY -> open.add(OpenFlag.WRITE);
-				case O_RDWR -> {
-					open.add(OpenFlag.READ);
-					open.add(OpenFlag.WRITE);
-				}
-				default -> open.add(OpenFlag.READ);
-			}
-			if ((flags & O_TRUNC) != 0 && open.contains(OpenFlag.WRITE)) {
-				open.add(OpenFlag.TRUNCATE);
-			}
-			register(mount.open(FsPath.of(path), open, caller()), fi);
-			return 0;
-		});
+	private FileHandle handle(long fh) throws FsException {
+		FileHandle h = handleOrNull(fh);
+		if (h == null) {
+			throw new FsException(Errno.EBADF, "no open file " + fh);
+		}
+		return h;
 	}
 
-	@Override
-	public int create(String path, long mode, FuseFileInfo fi) {
-		return call("create", path, () -> {
-			int flags = fi.flags.get();
-			FileHandle h = mount.create(FsPath.of(path), (int) mode & FileAttributes.PERMISSION_BITS, caller(),
-					(flags & O_EXCL) != 0);
-			try {
-				if ((flags & O_TRUNC) != 0) {
-					h.truncate(0);
-				}
-			} catch (FsException | RuntimeException e) {
-				h.close();
-				throw e;
-			}
-			register(h, fi);
-			return 0;
-		});
+	private FileHandle handleOrNull(long fh) {
+		OpenFile f = files.get(fh);
+		return f == null ? null : f.handle();
 	}
 
-	@Override
-	public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-		return call("read", path, () -> {
-			FileHandle h = handle(fi);
-			ByteBuffer dst = direct(buf, size);
-			if (dst == null) {
-				dst = ByteBuffer.allocate((int) size);
+	private static Set<OpenFlag> openFlags(int flags) {
+		Set<OpenFlag> open = EnumSet.noneOf(OpenFlag.class);
+		switch (flags & O_ACCMODE) {
+			case O_WRONLY -> open.add(OpenFlag.WRITE);
+			case O_RDWR -> {
+				open.add(OpenFlag.READ);
+				open.add(OpenFlag.WRITE);
 			}
-			int total = 0;
-			while (total < size) {
-				dst.limit((int) size).position(total);
-				int n = h.read(dst, offset + total);
-				if (n <= 0) {
-					break;
-				}
-				total += n;
-			}
-			if (!dst.isDirect()) {
-				buf.put(0, dst.array(), 0, total);
-			}
-			return total;
-		});
+			default -> open.add(OpenFlag.READ);
+		}
+		if ((flags & O_TRUNC) != 0 && open.contains(OpenFlag.WRITE)) {
+			open.add(OpenFlag.TRUNCATE);
+		}
+		return open;
 	}
 
-	@Override
-	public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-		return call("write", path, () -> {
-			FileHandle h = handle(fi);
-			ByteBuffer src = direct(buf, size);
-			if (src == null) {
-				byte[] b = new byte[(int) size];
-				buf.get(0, b, 0, b.length);
-				src = ByteBuffer.wrap(b);
-			}
-			int done = 0;
-			while (done < size) {
-				src.limit((int) size).position(done);
-				int n = h.write(src, offset + done);
-				if (n <= 0) {
-					throw new FsException(Errno.EIO, "write made no progress at " + (offset + done));
-				}
-				done += n;
-			}
-			return done;
-		});
+	/** fuse_open_out; pages stay cached across opens, as every change goes through the kernel. */
+	private void opened(long node, FileHandle h, Reply out) {
+		long fh = nextHandle.getAndIncrement();
+		files.put(fh, new OpenFile(node, h));
+		out.u64(fh).u32(FuseKernel.FOPEN_KEEP_CACHE).u32(0);
 	}
 
-	@Override
-	public int flush(String path, FuseFileInfo fi) {
+	private int open(long node, int flags, Caller c, Reply out) throws FsException {
+		opened(node, mount.open(inodes.path(node), openFlags(flags), c), out);
 		return 0;
 	}
 
-	@Override
-	public int release(String path, FuseFileInfo fi) {
-		return call("release", path, () -> {
-			FileHandle h = handles.remove(fi.fh.get());
-			if (h != null) {
-				h.close();
+	private int create(long parent, Request in, Reply out) throws FsException {
+		int flags = in.u32();
+		int mode = in.u32();
+		in.skip(8);
+		String name = in.string();
+		FileHandle h = mount.create(inodes.child(parent, name), mode & FileAttributes.PERMISSION_BITS, in.caller(),
+				(flags & O_EXCL) != 0);
+		long node;
+		try {
+			if ((flags & O_TRUNC) != 0) {
+				h.truncate(0);
 			}
-			return 0;
-		});
+			node = entry(parent, name, mount.lookup(inodes.child(parent, name)), out);
+		} catch (FsException | RuntimeException e) {
+			h.close();
+			throw e;
+		}
+		opened(node, h, out);
+		return 0;
 	}
 
-	@Override
-	public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-		return call("fsync", path, () -> {
-			handle(fi).sync(isdatasync == 0);
-			return 0;
-		});
+	private int read(Request in, Reply out) throws FsException {
+		FileHandle h = handle(in.u64());
+		long offset = in.u64();
+		int size = in.u32();
+		ByteBuffer dst = out.room(size);
+		int total = 0;
+		while (dst.hasRemaining()) {
+			int n = h.read(dst, offset + total);
+			if (n <= 0) {
+				break;
+			}
+			total += n;
+		}
+		out.advance(total);
+		return 0;
+	}
+
+	private int write(Request in, Reply out) throws FsException {
+		FileHandle h = handle(in.u64());
+		long offset = in.u64();
+		int size = in.u32();
+		in.skip(FuseKernel.WRITE_IN - 20);
+		ByteBuffer src = in.data(size);
+		int done = 0;
+		while (src.hasRemaining()) {
+			int n = h.write(src, offset + done);
+			if (n <= 0) {
+				throw new FsException(Errno.EIO, "write made no progress at " + (offset + done));
+			}
+			done += n;
+		}
+		out.u32(done).u32(0);
+		return 0;
+	}
+
+	// ---------------------------------------------------------------------------------------- directories
+
+	/**
+	 * The listing is taken once, at opendir: offsets into it stay stable however many getdents calls read it. The
+	 * kernel may keep it across opens ({@code FOPEN_CACHE_DIR}); it drops it when the directory changes through it.
+	 */
+	private int opendir(long node, Reply out) throws FsException {
+		FsPath p = inodes.path(node);
+		FileAttributes a = mount.stat(p);
+		if (!a.isDirectory()) {
+			return -Errno.ENOTDIR.code();
+		}
+		long parentIno = p.isRoot() ? a.ino() : mount.stat(p.parent()).ino();
+		long fh = nextHandle.getAndIncrement();
+		dirs.put(fh, new OpenDir(mount.list(p), a.ino(), parentIno));
+		out.u64(fh).u32(FuseKernel.FOPEN_KEEP_CACHE | FuseKernel.FOPEN_CACHE_DIR).u32(0);
+		return 0;
+	}
+
+	/** {@code fuse_dirent}s (or {@code fuse_direntplus}) from {@code offset}, as many as fit. */
+	private int readdir(long node, Request in, Reply out, boolean plus) throws FsException {
+		long fh = in.u64();
+		long offset = in.u64();
+		int size = in.u32();
+		OpenDir dir = dirs.get(fh);
+		if (dir == null) {
+			throw new FsException(Errno.EBADF, "no open directory " + fh);
+		}
+		int limit = out.buffer.position() + Math.min(size, out.remaining());
+		int count = dir.entries.size() + 2;
+		for (long i = offset; i < count; i++) {
+			String name;
+			FileType type;
+			long ino;
+			if (i < 2) {
+				name = i == 0 ? "." : "..";
+				type = FileType.DIRECTORY;
+				ino = i == 0 ? dir.ino : dir.parentIno;
+			} else {
+				DirEntry d = dir.entries.get((int) (i - 2));
+				name = d.name();
+				type = d.type();
+				ino = d.ino();
+			}
+			byte[] b = name.getBytes(UTF_8);
+			int len = FuseKernel.DIRENT + ((b.length + 7) & ~7) + (plus ? FuseKernel.ENTRY_OUT : 0);
+			if (out.buffer.position() + len > limit) {
+				break;
+			}
+			if (plus) {
+				Entry e = i < 2 ? null : lookupQuietly(node, name);
+				if (e == null) {
+					out.entry(0, null, 0, 0);
+				} else {
+					entry(node, name, e, out);
+					ino = e.attributes().ino();
+					type = e.attributes().type();
+				}
+			}
+			// d_type is the file type's mode bits shifted down, as in the kernel's dirent
+			out.u64(ino).u64(i + 1).u32(b.length).u32(type.bits() >>> 12).bytes(b)
+					.zeros(((b.length + 7) & ~7) - b.length);
+		}
+		return 0;
+	}
+
+	/** An entry for readdirplus; null if it went away since opendir (then the kernel looks it up itself). */
+	private Entry lookupQuietly(long parent, String name) throws FsException {
+		try {
+			return mount.lookup(inodes.child(parent, name));
+		} catch (FsException e) {
+			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENAMETOOLONG) {
+				return null;
+			}
+			throw e;
+		}
 	}
 
 	// --------------------------------------------------------------------------------- extended attributes
 
-	@Override
-	public int setxattr(String path, String name, Pointer value, long size, int flags) {
-		return call("setxattr", path, () -> {
-			byte[] v = new byte[(int) size];
-			if (size > 0) {
-				value.get(0, v, 0, v.length);
-			}
-			XattrMode mode = (flags & XATTR_CREATE) != 0 ? XattrMode.CREATE
-					: (flags & XATTR_REPLACE) != 0 ? XattrMode.REPLACE : XattrMode.SET;
-			mount.setxattr(FsPath.of(path), name, v, mode);
+	private int setxattr(long node, Request in) throws FsException {
+		int size = in.u32();
+		int flags = in.u32();
+		String name = in.string();
+		byte[] value = in.bytes(size);
+		XattrMode mode = (flags & XATTR_CREATE) != 0 ? XattrMode.CREATE
+				: (flags & XATTR_REPLACE) != 0 ? XattrMode.REPLACE : XattrMode.SET;
+		mount.setxattr(inodes.path(node), name, value, mode);
+		return 0;
+	}
+
+	/** The size protocol of getxattr and listxattr: size 0 asks for the length. */
+	private static int sized(byte[] value, int size, Reply out) {
+		if (size == 0) {
+			out.u32(value.length).u32(0);
 			return 0;
-		});
-	}
-
-	@Override
-	public int getxattr(String path, String name, Pointer value, long size) {
-		return call("getxattr", path, () -> copyOut(mount.getxattr(FsPath.of(path), name), value, size));
-	}
-
-	@Override
-	public int listxattr(String path, Pointer list, long size) {
-		return call("listxattr", path, () -> {
-			ByteArrayOutputStream names = new ByteArrayOutputStream();
-			for (String n : mount.listxattr(FsPath.of(path))) {
-				names.writeBytes(n.getBytes(UTF_8));
-				names.write(0);
-			}
-			return copyOut(names.toByteArray(), list, size);
-		});
-	}
-
-	@Override
-	public int removexattr(String path, String name) {
-		return call("removexattr", path, () -> {
-			mount.removexattr(FsPath.of(path), name);
-			return 0;
-		});
-	}
-
-	// ---------------------------------------------------------------------------------------------- life
-
-	@Override
-	public Pointer init(Pointer conn) {
-		initialized.countDown();
-		return null;
-	}
-
-	@Override
-	public void destroy(Pointer initResult) {
-		// the handles are closed by FuseFrontEnd once the loop has ended
+		}
+		if (size < value.length) {
+			return -Errno.ERANGE.code();
+		}
+		out.bytes(value);
+		return 0;
 	}
 }

@@ -101,6 +101,16 @@ class FuseComponentTest {
 			}
 
 			@Override
+			public double repositoryTimeout() {
+				return 60;
+			}
+
+			@Override
+			public int threads() {
+				return 3;
+			}
+
+			@Override
 			public String[] options() {
 				return new String[] { "max_read=131072" };
 			}

@@ -22,7 +22,8 @@ import org.mapfs.store.local.LocalStore;
  * The union engine's differential test through a real FUSE mount: src/test/resources/differential.py, in
  * another process, applies the same random operations with ordinary syscalls to the mount and to a plain copy of
  * the repository, and compares errnos and trees (also after a remount). The repository must not change.
- * Attribute caching is off, so that a change through one name of a hard link shows through the others at once.
+ * The kernel caches as it does by default (repository-only entries for long), so a stale cache shows up as a
+ * difference.
  */
 class FuseDifferentialTest {
 	private static final Path DRIVER = Path.of("src/test/resources/differential.py").toAbsolutePath();
@@ -60,7 +61,7 @@ class FuseDifferentialTest {
 		stores.add(r);
 		fe = new FuseFrontEnd();
 		fe.mount(MountBuilder.named("diff").overlay(u, FsPath.ROOT).layer(r, FsPath.ROOT, FsPath.ROOT)
-				.policy(new ClassicPolicy(), Map.of()).build(), mnt, FuseFrontEnd.Options.defaults().withTimeouts(0, 0));
+				.policy(new ClassicPolicy(), Map.of()).build(), mnt, FuseFrontEnd.Options.defaults());
 	}
 
 	@ParameterizedTest(name = "seed {0}")

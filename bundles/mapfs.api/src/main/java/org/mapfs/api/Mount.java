@@ -2,6 +2,7 @@ package org.mapfs.api;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One merged view: what front-ends (FUSE, java.nio) call. Paths are relative to the mount's root; operations
@@ -26,6 +27,18 @@ public interface Mount {
 	 */
 	default Entry lookup(FsPath path) throws FsException {
 		return new Entry(stat(path), null, Placement.UNKNOWN);
+	}
+
+	/**
+	 * Tells {@code listener} of changes made other than through this mount's own operations (a revert, a change of
+	 * the map, a store that came back): the path that changed, or {@link FsPath#ROOT} when anything may have. A
+	 * front-end that caches drops what it has there. This default never calls it.
+	 *
+	 * @return closing it stops the calls
+	 */
+	default AutoCloseable onChange(Consumer<FsPath> listener) {
+		return () -> {
+		};
 	}
 
 	/**

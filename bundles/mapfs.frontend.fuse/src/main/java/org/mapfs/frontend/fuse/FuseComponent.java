@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mapfs.api.Mount;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -47,7 +48,8 @@ public final class FuseComponent {
 		@AttributeDefinition(name = "Mount", description = "Name of the MapFS mount to serve.")
 		String mount();
 
-		@AttributeDefinition(name = "Mount point", description = "Absolute path of an existing directory.")
+		@AttributeDefinition(name = "Mount point", description = "Path of an existing directory; a relative path is "
+				+ "relative to the MapFS home (framework property mapfs.home).")
 		String mountPoint();
 
 		@AttributeDefinition(name = "Allow other users",
@@ -81,6 +83,7 @@ public final class FuseComponent {
 
 	private final List<Candidate> candidates = new ArrayList<>();
 	private Config config;
+	private String home;
 	private FuseFrontEnd frontEnd;
 	private Mount served;
 
@@ -100,7 +103,12 @@ public final class FuseComponent {
 	}
 
 	@Activate
-	synchronized void activate(Config config) {
+	void activate(BundleContext context, Config config) {
+		activate(config, context.getProperty("mapfs.home"));
+	}
+
+	/** {@code home}: the MapFS home that relative mount points are relative to, or null for the working directory. */
+	synchronized void activate(Config config, String home) {
 		if (config.mount() == null || config.mount().isBlank()) {
 			throw new IllegalArgumentException(
 					"FUSE configuration (" + PID + "): 'mount' (the mount's name) is missing");
@@ -110,6 +118,7 @@ public final class FuseComponent {
 					+ "': 'mountPoint' is missing");
 		}
 		this.config = config;
+		this.home = home;
 		update();
 	}
 
@@ -129,7 +138,7 @@ public final class FuseComponent {
 		if (c == null) {
 			return;
 		}
-		Path mp = Path.of(config.mountPoint().trim());
+		Path mp = mountPoint(home, config.mountPoint().trim());
 		FuseFrontEnd fe = new FuseFrontEnd();
 		try {
 			fe.mount(c.mount(), mp, options(config));
@@ -159,6 +168,12 @@ public final class FuseComponent {
 			LOG.log(Level.INFO, () -> "unmounting " + fe.mountPoint() + ": " + why);
 			fe.umount();
 		}
+	}
+
+	/** A site's relative paths are relative to the MapFS home (framework property mapfs.home). */
+	static Path mountPoint(String home, String path) {
+		Path p = Path.of(path);
+		return p.isAbsolute() || home == null ? p.toAbsolutePath() : Path.of(home).resolve(p);
 	}
 
 	static FuseFrontEnd.Options options(Config config) {

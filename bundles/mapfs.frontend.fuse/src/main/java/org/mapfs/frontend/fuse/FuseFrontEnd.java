@@ -191,6 +191,10 @@ public final class FuseFrontEnd implements AutoCloseable {
 		if (!attrs.isDirectory()) {
 			throw new NotDirectoryException(mp + ": mount point is not a directory");
 		}
+		if (isMountPoint(mp)) {
+			// mounting over it would hide a live mount (another MapFS runtime serving the same site?)
+			throw new FileSystemException(mp.toString(), null, "a FUSE file system is already mounted there");
+		}
 		MapFsFuse fs;
 		try {
 			fs = new MapFsFuse(mount, m.settings());
@@ -204,8 +208,12 @@ public final class FuseFrontEnd implements AutoCloseable {
 		if (options.autoUnmount()) {
 			watchdog = startWatchdog(mp);
 		}
+		KernelCache cache = new KernelCache(dev, fs.inodes(), "mapfs-fuse " + mp);
+		AutoCloseable watch = mount.onChange(cache::changed);
 		FuseSession s = new FuseSession(dev, fs, m.threads(), "mapfs-fuse " + mp, options.debug(), () -> {
 			stopWatchdog();
+			closeQuietly(watch);
+			cache.close();
 			fs.closeAll();
 			ended.countDown();
 			for (Runnable r : unmountListeners) {
@@ -334,6 +342,14 @@ public final class FuseFrontEnd implements AutoCloseable {
 			LOG.log(Level.WARNING, "no unmount watchdog for " + mp + " (" + e.getMessage()
 					+ "): if this process is killed, the mount point stays stale until the next start clears it");
 			return null;
+		}
+	}
+
+	private static void closeQuietly(AutoCloseable c) {
+		try {
+			c.close();
+		} catch (Exception e) {
+			LOG.log(Level.DEBUG, "closing the change listener", e);
 		}
 	}
 

@@ -152,6 +152,32 @@ final class InodeTable {
 		children.put(new Key(toParent, toName), node);
 	}
 
+	/** A name the kernel knows: {@code name} in the directory {@code parent}, leading to {@code node}. */
+	record Name(long parent, String name, long node) {
+	}
+
+	/** Every name the kernel knows. */
+	synchronized List<Name> names() {
+		List<Name> all = new ArrayList<>(children.size());
+		children.forEach((k, node) -> all.add(new Name(k.parent(), k.name(), node.nodeId)));
+		return all;
+	}
+
+	/** The names the kernel knows along {@code path}, from the top; shorter than the path where it stops knowing. */
+	synchronized List<Name> along(FsPath path) {
+		List<Name> found = new ArrayList<>();
+		Inode dir = root;
+		for (String name : path.names()) {
+			Inode next = children.get(new Key(dir.nodeId, name));
+			if (next == null) {
+				break;
+			}
+			found.add(new Name(dir.nodeId, name, next.nodeId));
+			dir = next;
+		}
+		return found;
+	}
+
 	/** The number of nodes the kernel holds besides the root. */
 	synchronized int size() {
 		return byNodeId.size() - 1;

@@ -87,6 +87,11 @@ final class MapFsFuse {
 		this.inodes = new InodeTable(mount.stat(FsPath.ROOT).ino());
 	}
 
+	/** The kernel's nodes: what {@link KernelCache} tells it to drop. */
+	InodeTable inodes() {
+		return inodes;
+	}
+
 	/** Waits until the kernel has connected (INIT answered). */
 	boolean awaitInit(long timeout, TimeUnit unit) throws InterruptedException {
 		return initialized.await(timeout, unit);

@@ -15,9 +15,17 @@ final class Reply {
 	private static final long NS = 1_000_000_000L;
 	private static final int BLOCK_SIZE = 4096;
 
-	final ByteBuffer buffer = ByteBuffer.allocateDirect(FuseKernel.OUT_HEADER + FuseKernel.MAX_DATA)
-			.order(ByteOrder.nativeOrder());
+	final ByteBuffer buffer;
 	private long unique;
+
+	Reply() {
+		this(FuseKernel.MAX_DATA);
+	}
+
+	/** A reply with room for {@code size} bytes after the header. */
+	Reply(int size) {
+		buffer = ByteBuffer.allocateDirect(FuseKernel.OUT_HEADER + size).order(ByteOrder.nativeOrder());
+	}
 
 	/** Starts the reply to the request {@code unique} (0 for a notification). */
 	Reply start(long unique) {
@@ -96,6 +104,13 @@ final class Reply {
 
 	private static int nanos(double t) {
 		return (int) Math.round((t - Math.floor(t)) * 1e9) % (int) NS;
+	}
+
+	/** Fills in the header of a notification: its code goes where a reply has its error. */
+	ByteBuffer finishNotification(int code) {
+		int len = buffer.position();
+		buffer.putInt(0, len).putInt(4, code).putLong(8, 0);
+		return buffer.limit(len);
 	}
 
 	/** Fills in the header: {@code error} is 0 or a negative errno (then the reply is the header alone). */

@@ -122,10 +122,17 @@ class FuseComponentTest {
 	}
 
 	@Test
+	void relativeMountPointsAreRelativeToTheMapFsHome() {
+		assertEquals(Path.of("/srv/mapfs/mnt/demo"), FuseComponent.mountPoint("/srv/mapfs", "mnt/demo"));
+		assertEquals(Path.of("/mnt/demo"), FuseComponent.mountPoint("/srv/mapfs", "/mnt/demo"));
+		assertEquals(Path.of("mnt/demo").toAbsolutePath(), FuseComponent.mountPoint(null, "mnt/demo"));
+	}
+
+	@Test
 	void mountsOnActivateAndUnmountsOnDeactivate() throws IOException {
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "demo"));
 		assertFalse(FuseTests.inProcMounts(mnt), "not before activation");
-		component.activate(config("demo", mnt));
+		component.activate(config("demo", mnt), null);
 		assertTrue(FuseTests.inProcMounts(mnt));
 		assertEquals("hello\n", cat());
 		component.deactivate();
@@ -135,7 +142,7 @@ class FuseComponentTest {
 
 	@Test
 	void followsTheMountServiceOfItsName() throws IOException {
-		component.activate(config("demo", mnt));
+		component.activate(config("demo", mnt), null);
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "other"));
 		assertFalse(FuseTests.inProcMounts(mnt), "another mount's service is not served");
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "demo"));
@@ -151,7 +158,7 @@ class FuseComponentTest {
 	@Test
 	void aBadMountPointIsReportedAndLeavesTheComponentActive() {
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "demo"));
-		component.activate(config("demo", base.resolve("missing")));
+		component.activate(config("demo", base.resolve("missing")), null);
 		assertNull(component.frontEnd(), "nothing mounted");
 	}
 }

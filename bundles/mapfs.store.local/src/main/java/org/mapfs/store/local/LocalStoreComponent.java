@@ -38,7 +38,8 @@ public class LocalStoreComponent {
 		@AttributeDefinition(name = "Store id", description = "The id mounts use to refer to this store.")
 		String id();
 
-		@AttributeDefinition(name = "Folder", description = "Absolute path of the store's folder; it must exist.")
+		@AttributeDefinition(name = "Folder", description = "Path of the store's folder; it must exist. A relative "
+				+ "path is relative to the MapFS home (framework property mapfs.home).")
 		String path();
 
 		@AttributeDefinition(name = "Work folder", required = false,
@@ -64,7 +65,8 @@ public class LocalStoreComponent {
 			throw new IllegalArgumentException("store '" + id + "': 'path' (the store's folder) is missing");
 		}
 		String work = config.work() == null ? "" : config.work().trim();
-		store = LocalStore.open(id, Path.of(path), work.isEmpty() ? null : Path.of(work), config.readOnly());
+		store = LocalStore.open(id, home(context, path), work.isEmpty() ? null : home(context, work),
+				config.readOnly());
 		Hashtable<String, Object> props = new Hashtable<>();
 		props.put(Store.ID_PROPERTY, id);
 		props.put(TYPE_PROPERTY, "local");
@@ -79,6 +81,13 @@ public class LocalStoreComponent {
 			store = null;
 			throw e;
 		}
+	}
+
+	/** A site's relative paths are relative to the MapFS home, so a site folder can be moved with its data. */
+	private static Path home(BundleContext context, String path) {
+		String home = context.getProperty("mapfs.home");
+		Path p = Path.of(path);
+		return p.isAbsolute() || home == null ? p.toAbsolutePath() : Path.of(home).resolve(p);
 	}
 
 	@Deactivate

@@ -26,6 +26,7 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,5 +182,78 @@ class LauncherTest {
         assertEquals(0, r.exit(), r.toString());
         assertAll(List.of("run", "-c", "test", "build", "help").stream()
             .map(s -> () -> assertTrue(r.out().contains("  " + s), s + " missing in\n" + r.out())));
+    }
+
+    /**
+     * The README's run command: `./mapfs` alone makes the demo repository and serves the default site's mount
+     * "demo" at mnt/demo through FUSE; a change goes to the overlay, never to the repository; leaving the shell
+     * unmounts. MAPFS_HOME puts var/ and mnt/ in a temporary folder.
+     */
+    @Test
+    void theDefaultSiteServesTheDemoMount() throws Exception {
+        requireFuse();
+        Path home = tmp.resolve("home");
+        Path mnt = home.resolve("mnt/demo");
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString()).directory(tmp.toFile());
+        pb.environment().put("MAPFS_NO_BUILD", "1");
+        pb.environment().put("MAPFS_HOME", home.toString());
+        pb.environment().remove("MAPFS_SITE");
+        pb.environment().remove("MAPFS_STORAGE");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Path out = tmp.resolve("run.txt");
+        pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!mounted(mnt) || !Files.exists(mnt.resolve("etc/motd"))) {
+                assertTrue(p.isAlive(), () -> "./mapfs stopped:\n" + read(out));
+                assertTrue(System.nanoTime() < deadline, () -> "mnt/demo not served in 60 s:\n" + read(out));
+                Thread.sleep(100);
+            }
+            Path repo = home.resolve("var/demo/repository");
+            String golden = Files.readString(repo.resolve("etc/motd"));
+            assertEquals(golden, Files.readString(mnt.resolve("etc/motd")));
+            Files.writeString(mnt.resolve("etc/motd"), "changed on this client\n");
+            assertEquals("changed on this client\n", Files.readString(mnt.resolve("etc/motd")));
+            assertEquals("changed on this client\n", Files.readString(home.resolve("var/demo/overlay/etc/motd")));
+            assertEquals(golden, Files.readString(repo.resolve("etc/motd")), "the repository changed");
+            try (OutputStream in = p.getOutputStream()) {
+                in.write("exit 0\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> "./mapfs did not stop:\n" + read(out));
+            assertTrue(!mounted(mnt), () -> "mnt/demo is still mounted after the runtime stopped:\n" + read(out));
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            if (mounted(mnt)) {
+                new ProcessBuilder("umount", "-l", mnt.toString()).inheritIO().start().waitFor();
+            }
+        }
+    }
+
+    /** FUSE needs /dev/fuse and root here; CI must have them (a skip there would hide a broken run command). */
+    static void requireFuse() throws Exception {
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().equals("0");
+        String missing = !Files.exists(Path.of("/dev/fuse")) ? "no /dev/fuse" : !root ? "not root" : null;
+        if (missing != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("FUSE is not available on CI: " + missing);
+            }
+            Assumptions.abort("FUSE is not available: " + missing);
+        }
+    }
+
+    static boolean mounted(Path mountPoint) throws IOException {
+        String target = " " + mountPoint.toAbsolutePath() + " ";
+        return Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(target));
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
     }
 }

@@ -132,6 +132,7 @@ public final class FuseFrontEnd implements AutoCloseable {
 	private volatile FuseSession session;
 	private volatile MapFsFuse served;
 	private volatile Process watchdog;
+	private volatile Thread shutdownHook;
 
 	/** True while the session runs (mounted, or detached lazily and still in use). */
 	public boolean isRunning() {
@@ -208,10 +209,14 @@ public final class FuseFrontEnd implements AutoCloseable {
 		if (options.autoUnmount()) {
 			watchdog = startWatchdog(mp);
 		}
+		// the JVM may end without stopping the framework first (System.exit, gogo's exit): unmount cleanly then too
+		shutdownHook = new Thread(this::umount, "mapfs-fuse unmount " + mp);
+		Runtime.getRuntime().addShutdownHook(shutdownHook);
 		KernelCache cache = new KernelCache(dev, fs.inodes(), "mapfs-fuse " + mp);
 		AutoCloseable watch = mount.onChange(cache::changed);
 		FuseSession s = new FuseSession(dev, fs, m.threads(), "mapfs-fuse " + mp, options.debug(), () -> {
 			stopWatchdog();
+			removeShutdownHook();
 			closeQuietly(watch);
 			cache.close();
 			fs.closeAll();
@@ -342,6 +347,18 @@ public final class FuseFrontEnd implements AutoCloseable {
 			LOG.log(Level.WARNING, "no unmount watchdog for " + mp + " (" + e.getMessage()
 					+ "): if this process is killed, the mount point stays stale until the next start clears it");
 			return null;
+		}
+	}
+
+	private void removeShutdownHook() {
+		Thread hook = shutdownHook;
+		shutdownHook = null;
+		if (hook != null && hook != Thread.currentThread()) {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			} catch (IllegalStateException e) {
+				// the JVM is shutting down: the hook is running or has run
+			}
 		}
 	}
 

@@ -2,7 +2,7 @@ package org.mapfs.frontend.fuse;
 
 /**
  * The parts of the kernel's FUSE protocol ({@code include/uapi/linux/fuse.h}) that MapFS speaks: request codes,
- * flags and the sizes of the fixed parts of messages. MapFS answers as protocol 7.31, which every kernel since 5.8
+ * flags and the sizes of the fixed parts of messages. MapFS answers as protocol 7.33, which every kernel since 5.11
  * understands; newer kernels talk down to it.
  */
 final class FuseKernel {
@@ -10,7 +10,7 @@ final class FuseKernel {
 	}
 
 	static final int MAJOR = 7;
-	static final int MINOR = 31;
+	static final int MINOR = 33;
 
 	static final long ROOT_ID = 1;
 
@@ -60,6 +60,7 @@ final class FuseKernel {
 	static final int PARALLEL_DIROPS = 1 << 18;
 	static final int MAX_PAGES = 1 << 22;
 	static final int CACHE_SYMLINKS = 1 << 23;
+	static final int HANDLE_KILLPRIV_V2 = 1 << 28;
 
 	// fuse_open_out.open_flags
 	static final int FOPEN_KEEP_CACHE = 1 << 1;
@@ -75,6 +76,10 @@ final class FuseKernel {
 	static final int FATTR_FH = 1 << 6;
 	static final int FATTR_ATIME_NOW = 1 << 7;
 	static final int FATTR_MTIME_NOW = 1 << 8;
+	static final int FATTR_KILL_SUIDGID = 1 << 11;
+
+	// fuse_open_in.open_flags
+	static final int OPEN_KILL_SUIDGID = 1;
 
 	static final int GETATTR_FH = 1;
 	static final int FSYNC_FDATASYNC = 1;

@@ -208,7 +208,7 @@ final class MapFsFuse {
 				in.skip(4);
 				yield rename(node, newDir, flags, in);
 			}
-			case FuseKernel.OPEN -> open(node, in.u32(), in.caller(), out);
+			case FuseKernel.OPEN -> open(node, in.u32(), in.u32(), in.caller(), out);
 			case FuseKernel.CREATE -> create(node, in, out);
 			case FuseKernel.READ -> read(in, out);
 			case FuseKernel.WRITE -> write(in, out);
@@ -269,7 +269,7 @@ final class MapFsFuse {
 		}
 		int want = FuseKernel.ASYNC_READ | FuseKernel.ATOMIC_O_TRUNC | FuseKernel.BIG_WRITES
 				| FuseKernel.DO_READDIRPLUS | FuseKernel.READDIRPLUS_AUTO | FuseKernel.PARALLEL_DIROPS
-				| FuseKernel.MAX_PAGES | FuseKernel.CACHE_SYMLINKS;
+				| FuseKernel.MAX_PAGES | FuseKernel.CACHE_SYMLINKS | FuseKernel.HANDLE_KILLPRIV_V2;
 		out.u32(FuseKernel.MAJOR).u32(FuseKernel.MINOR).u32(maxReadahead).u32(flags & want);
 		// max_background and congestion_threshold 0: the kernel's defaults; time_gran 1 ns
 		out.u32(0).u32(settings.maxWrite()).u32(1);
@@ -402,8 +402,11 @@ final class MapFsFuse {
 				mount.truncate(path, size);
 			}
 		}
-		AttributeChange change = new AttributeChange(
-				(valid & FuseKernel.FATTR_MODE) != 0 ? mode & FileAttributes.PERMISSION_BITS : null,
+		Integer newMode = (valid & FuseKernel.FATTR_MODE) != 0 ? mode & FileAttributes.PERMISSION_BITS : null;
+		if (newMode == null && (valid & FuseKernel.FATTR_KILL_SUIDGID) != 0) {
+			newMode = withoutPrivileges((h != null ? h.stat() : mount.stat(path)).mode());
+		}
+		AttributeChange change = new AttributeChange(newMode,
 				(valid & FuseKernel.FATTR_UID) != 0 ? uid : null, (valid & FuseKernel.FATTR_GID) != 0 ? gid : null,
 				time(valid, FuseKernel.FATTR_ATIME, FuseKernel.FATTR_ATIME_NOW, atime, atimensec),
 				time(valid, FuseKernel.FATTR_MTIME, FuseKernel.FATTR_MTIME_NOW, mtime, mtimensec));
@@ -489,9 +492,37 @@ final class MapFsFuse {
 		out.u64(fh).u32(FuseKernel.FOPEN_KEEP_CACHE).u32(0);
 	}
 
-	private int open(long node, int flags, Caller c, Reply out) throws FsException {
-		opened(node, mount.open(inodes.path(node), openFlags(flags), c), out);
+	private int open(long node, int flags, int openFlags, Caller c, Reply out) throws FsException {
+		FsPath path = inodes.path(node);
+		FileHandle h = mount.open(path, openFlags(flags), c);
+		if ((openFlags & FuseKernel.OPEN_KILL_SUIDGID) != 0 && (flags & O_TRUNC) != 0) {
+			try {
+				dropPrivileges(path);
+			} catch (FsException | RuntimeException e) {
+				h.close();
+				throw e;
+			}
+		}
+		opened(node, h, out);
 		return 0;
+	}
+
+	/**
+	 * Clears setuid, and setgid where group execution is allowed, as Linux does when an unprivileged process
+	 * changes a file. With FUSE_HANDLE_KILLPRIV_V2 the kernel leaves that to the file system (it then need not ask
+	 * for security.capability before every write); a write does it in the engine.
+	 */
+	private void dropPrivileges(FsPath path) throws FsException {
+		Integer mode = withoutPrivileges(mount.stat(path).mode());
+		if (mode != null) {
+			mount.setattr(path, AttributeChange.mode(mode));
+		}
+	}
+
+	/** The mode without setuid and (with group execution) setgid; null if it has neither. */
+	private static Integer withoutPrivileges(int mode) {
+		int kill = (mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0);
+		return kill == 0 ? null : mode & ~kill;
 	}
 
 	private int create(long parent, Request in, Reply out) throws FsException {

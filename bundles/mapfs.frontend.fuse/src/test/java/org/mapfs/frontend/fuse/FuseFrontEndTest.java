@@ -357,6 +357,9 @@ class FuseFrontEndTest {
 				os.mkdir("shared"); os.chmod("shared", 0o1777)
 				open("shared/roots", "w").close()
 				open("shared/suid", "w").close(); os.chmod("shared/suid", 0o6777)
+				for n in ("trunc", "otrunc"):
+				    with open("shared/" + n, "w") as f: f.write("data")
+				    os.chmod("shared/" + n, 0o6777)
 				os.setegid(65534); os.seteuid(65534)
 				print("motd=%d" % err(lambda: open("etc/motd").read()))
 				print("hosts=%d" % err(lambda: open("etc/hosts").read()))
@@ -366,6 +369,10 @@ class FuseFrontEndTest {
 				print("sticky=%d" % err(lambda: os.unlink("shared/roots")))
 				with open("shared/suid", "a") as f: f.write("x")
 				print("suid=%o" % (os.stat("shared/suid").st_mode & 0o7777))
+				os.truncate("shared/trunc", 1)
+				print("trunc=%o" % (os.stat("shared/trunc").st_mode & 0o7777))
+				os.close(os.open("shared/otrunc", os.O_WRONLY | os.O_TRUNC))
+				print("otrunc=%o" % (os.stat("shared/otrunc").st_mode & 0o7777))
 				""").ok().values();
 		assertEquals("13", v.get("motd"), "0640 root:root is not readable by nobody");
 		assertEquals("0", v.get("hosts"));
@@ -374,6 +381,8 @@ class FuseFrontEndTest {
 		assertEquals("0", v.get("create"));
 		assertEquals("1", v.get("sticky"), "EPERM in a sticky directory");
 		assertEquals("777", v.get("suid"), "a write by another user cleared setuid and setgid");
+		assertEquals("777", v.get("trunc"), "so did truncate");
+		assertEquals("777", v.get("otrunc"), "and open with O_TRUNC");
 	}
 
 	@Test

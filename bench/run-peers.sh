@@ -11,7 +11,8 @@
 #                      and removes that at the end (and DIR too if it is then empty)
 #   --fs LIST          comma-separated, in column order (default plain,overlay,fuse-overlayfs,unionfs,mapfs;
 #                      also: mergerfs, which is not copy-on-write: it writes into the repository's files, and
-#                      its rename of a repository directory fails)
+#                      its rename of a repository directory fails; mapfs-volatile, MapFS with its copy-ups not
+#                      flushed to disk, as fuse-overlayfs does)
 #   --runs N           rounds over all file systems, interleaved, each on a fresh repository; the tables show
 #                      the median and the range (default 3, --quick 1)
 #   --timeout S        bound of each workload (default 180, --quick 60)
@@ -75,9 +76,9 @@ for fs in "${FSS[@]}"; do
     fuse-overlayfs) pkgs+=(fuse-overlayfs) ;;
     unionfs) pkgs+=(unionfs-fuse) ;;
     mergerfs) pkgs+=(mergerfs) ;;
-    mapfs) pkgs+=(fuse3) ;;
+    mapfs | mapfs-volatile) pkgs+=(fuse3) ;;
     plain|overlay) ;;
-    *) die "unknown file system $fs (plain, overlay, fuse-overlayfs, unionfs, mergerfs, mapfs)" ;;
+    *) die "unknown file system $fs (plain, overlay, fuse-overlayfs, unionfs, mergerfs, mapfs, mapfs-volatile)" ;;
   esac
 done
 ensure_packages "${pkgs[@]}"
@@ -91,7 +92,7 @@ for fs in "${FSS[@]}"; do
     fuse-overlayfs) command -v fuse-overlayfs >/dev/null || SKIP[$fs]="fuse-overlayfs not installed" ;;
     unionfs) command -v unionfs >/dev/null || SKIP[$fs]="unionfs-fuse not installed" ;;
     mergerfs) command -v mergerfs >/dev/null || SKIP[$fs]="mergerfs not installed" ;;
-    mapfs)
+    mapfs | mapfs-volatile)
       if ! "$REPO/mapfs" help 2>/dev/null | grep -qE '^[[:space:]]+mount([[:space:]]|$)'; then
         SKIP[$fs]="MapFS not measured: this checkout's ./mapfs has no 'mount' subcommand yet"
       fi ;;
@@ -295,7 +296,7 @@ START=$(now_ns)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "work folder $WORK; file systems: ${FSS[*]}; big file $BIG_SIZE_LABEL$( ((QUICK)) && echo ' (quick)')"
 log "load average: $LOAD_START"
-if [[ " ${FSS[*]} " == *" mapfs "* && -z ${SKIP[mapfs]:-} ]]; then
+if [[ " ${FSS[*]} " =~ " mapfs"(-volatile)?" " && -z ${SKIP[mapfs]:-} ]]; then
   # a first mount of empty folders, not timed: ./mapfs mount builds what it needs here; the timed mounts then
   # run with MAPFS_NO_BUILD=1
   log "preparing MapFS (not timed): a first ./mapfs mount, which builds it if needed"
@@ -305,6 +306,7 @@ if [[ " ${FSS[*]} " == *" mapfs "* && -z ${SKIP[mapfs]:-} ]]; then
     unmount_robust "$WORK/prep/m"
   else
     SKIP[mapfs]="MapFS not measured: ./mapfs mount failed (build or start); see its output below"
+    SKIP[mapfs-volatile]=${SKIP[mapfs]}
     warn "${SKIP[mapfs]}"; tail -n 30 "$LOG" >&2
     unmount_robust "$WORK/prep/m"
   fi

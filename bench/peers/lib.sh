@@ -78,6 +78,7 @@ fs_label() {
     unionfs) echo "unionfs-fuse" ;;
     mergerfs) echo "mergerfs" ;;
     mapfs) echo "MapFS" ;;
+    mapfs-volatile) echo "MapFS volatile" ;;
     *) echo "$1" ;;
   esac
 }
@@ -89,7 +90,7 @@ fs_version() {
     fuse-overlayfs) dpkg-query -W -f='${Version}' fuse-overlayfs 2>/dev/null ;;
     unionfs) dpkg-query -W -f='${Version}' unionfs-fuse 2>/dev/null ;;
     mergerfs) dpkg-query -W -f='${Version}' mergerfs 2>/dev/null ;;
-    mapfs) (cd "$REPO" && git describe --always --dirty 2>/dev/null) || echo "?" ;;
+    mapfs | mapfs-volatile) (cd "$REPO" && git describe --always --dirty 2>/dev/null) || echo "?" ;;
   esac
 }
 
@@ -110,9 +111,12 @@ fs_mount() {
       # not copy-on-write: it writes into the repository's files (RO only keeps new files out of that
       # branch) and renaming a repository directory fails (EROFS); only a reference for the read paths
       timeout -k 5 "$MOUNT_TIMEOUT" mergerfs -o "category.create=ff" "$upper=RW:$lower=RO" "$mnt" >>"$LOG" 2>&1 || rc=$? ;;
-    mapfs)
+    mapfs | mapfs-volatile)
+      # mapfs-volatile: copy-ups are not flushed to disk (as fuse-overlayfs does, and overlayfs's volatile option)
+      local extra=""
+      [[ $fs == mapfs-volatile ]] && extra=",volatile"
       MAPFS_NO_BUILD=1 timeout -k 5 "$MOUNT_TIMEOUT" "$REPO/mapfs" mount \
-        -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$mnt" >>"$LOG" 2>&1 || rc=$? ;;
+        -o "lowerdir=$lower,upperdir=$upper,workdir=$work$extra" "$mnt" >>"$LOG" 2>&1 || rc=$? ;;
     *) die "unknown file system $fs" ;;
   esac
   local i

@@ -33,11 +33,13 @@ final class ClassicOverlay implements OverlayPolicy {
 	private final WritableStore overlay;
 	private final String prefix;
 	private final boolean metacopy;
+	private final boolean durable;
 
-	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy) {
+	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable) {
 		this.overlay = overlay;
 		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
 		this.metacopy = metacopy;
+		this.durable = durable;
 	}
 
 	@Override
@@ -128,7 +130,9 @@ final class ClassicOverlay implements OverlayPolicy {
 			}
 			// the size, with any trailing hole; then the data is durable before the copy is published
 			out.truncate(pos);
-			out.sync(false);
+			if (durable) {
+				out.sync(false);
+			}
 		}
 	}
 

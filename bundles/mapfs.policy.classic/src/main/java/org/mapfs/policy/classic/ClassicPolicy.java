@@ -17,12 +17,14 @@ import org.osgi.service.component.annotations.Component;
  * Options: {@code userxattr=true|false} keeps the marks in {@code user.overlay.*} instead of
  * {@code trusted.overlay.*} (default: {@code user.} unless the overlay store is privileged);
  * {@code metacopy=true|false}: chmod, chown, utimens and setxattr of a repository file copy its metadata only,
- * the data follows at the first write (default: true).
+ * the data follows at the first write (default: true); {@code volatile=true|false}: a copy-up is not flushed to
+ * disk before it is published (default: false), like kernel overlayfs's {@code volatile} mount option: faster, but
+ * after a crash a copied-up file may be empty or torn, so only for overlays that are thrown away after a crash.
  */
 @Component(property = Policy.NAME_PROPERTY + "=" + ClassicPolicy.NAME)
 public final class ClassicPolicy implements Policy {
 	public static final String NAME = "classic";
-	private static final Set<String> OPTIONS = Set.of("userxattr", "metacopy");
+	private static final Set<String> OPTIONS = Set.of("userxattr", "metacopy", "volatile");
 
 	@Override
 	public String name() {
@@ -37,7 +39,8 @@ public final class ClassicPolicy implements Policy {
 			}
 		}
 		boolean privileged = overlay == null || overlay.isPrivileged();
-		return new ClassicOverlay(overlay, flag(options, "userxattr", !privileged), flag(options, "metacopy", true));
+		return new ClassicOverlay(overlay, flag(options, "userxattr", !privileged), flag(options, "metacopy", true),
+				!flag(options, "volatile", false));
 	}
 
 	private static boolean flag(Map<String, String> options, String name, boolean byDefault) throws FsException {

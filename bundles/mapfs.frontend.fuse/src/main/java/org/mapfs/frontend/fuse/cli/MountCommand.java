@@ -34,7 +34,7 @@ public final class MountCommand {
 	static final String READY = "mapfs: mounted ";
 
 	/** Overlayfs options that MapFS accepts and ignores (its behaviour is fixed: redirects, stable inodes). */
-	private static final List<String> IGNORED = List.of("redirect_dir", "index", "xino", "nfs_export", "volatile",
+	private static final List<String> IGNORED = List.of("redirect_dir", "index", "xino", "nfs_export",
 			"uuid", "fsync", "noacl", "squash_to_root", "squash_to_uid", "squash_to_gid", "static_nlink",
 			"plugins", "threaded", "fast_ino", "writeback", "noxattrs", "timeout", "rw", "relatime", "auto",
 			"noauto", "user", "nouser", "_netdev");
@@ -68,9 +68,11 @@ public final class MountCommand {
 				  upperdir     the writable overlay folder; workdir: its work folder on the same file system
 				               (both or neither; without them the view is read-only)
 				  allow_other  other users may use the mount (the kernel checks permissions: default_permissions)
-				  metacopy=on|off, userxattr   classic policy options (as overlayfs)
-				  noauto_unmount  no fusermount helper that unmounts if the process is killed (default: one)
-				  other -o options go to FUSE (e.g. attr_timeout=5, suid, dev); overlayfs-only ones are ignored
+				  metacopy=on|off, userxattr, volatile   classic policy options, as overlayfs's (volatile:
+				               copy-ups are not flushed to disk; for overlays thrown away after a crash)
+				  noauto_unmount  no watchdog that unmounts if the process is killed (default: one)
+				  other -o options go to FUSE (e.g. attr_timeout=5, repository_timeout=60, threads=4, suid,
+				               dev); overlayfs-only ones are ignored
 				  -f           stay in the foreground (otherwise return once the mount is ready)
 				  -d           FUSE debug output (implies -f)
 				Unmount with: umount MOUNTPOINT  (or fusermount -u MOUNTPOINT)
@@ -226,6 +228,7 @@ public final class MountCommand {
 				}
 				case "metacopy" -> policy.put("metacopy", onOff(key, value));
 				case "userxattr" -> policy.put("userxattr", value == null ? "true" : onOff(key, value));
+				case "volatile" -> policy.put("volatile", "true");
 				case "ro" -> readOnly = true;
 				default -> {
 					if (IGNORED.contains(key)) {

@@ -175,7 +175,7 @@ class MountCommandTest {
 	@Test
 	void parsesTheOptionsOfOverlayfs() throws Exception {
 		MountCommand.Args a = MountCommand.parse(new String[] { "-o", options("allow_other", "metacopy=off",
-				"index=on", "attr_timeout=3"), "-o", "default_permissions", mnt.toString() });
+				"index=on", "attr_timeout=3", "volatile"), "-o", "default_permissions", mnt.toString() });
 		assertEquals(List.of(lower1, lower2), a.lower());
 		assertEquals(base.resolve("upper"), a.upper());
 		assertEquals(base.resolve("work"), a.work());
@@ -183,7 +183,7 @@ class MountCommandTest {
 		assertTrue(a.allowOther());
 		assertTrue(a.autoUnmount());
 		assertFalse(a.foreground());
-		assertEquals(Map.of("metacopy", "false"), a.policyOptions());
+		assertEquals(Map.of("metacopy", "false", "volatile", "true"), a.policyOptions());
 		assertEquals(List.of("attr_timeout=3"), a.fuseOptions());
 		assertEquals(List.of("index=on"), a.ignored());
 

@@ -30,6 +30,7 @@ final class Handle implements FileHandle {
 	@Override
 	public int read(ByteBuffer dst, long position) throws FsException {
 		checkOpen();
+		mount.stats().operation();
 		return file.read(dst, position);
 	}
 
@@ -41,6 +42,7 @@ final class Handle implements FileHandle {
 			privilegesChecked = true;
 		}
 		mount.copyUp(file);
+		mount.stats().operation();
 		return file.write(src, position);
 	}
 

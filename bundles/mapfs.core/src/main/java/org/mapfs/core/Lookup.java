@@ -179,6 +179,15 @@ final class Lookup {
 	 * entry would uncover it, so a whiteout is needed.
 	 */
 	boolean lowerHas(Node dir, String name) throws FsException {
+		return lower(dir, name) != null;
+	}
+
+	/**
+	 * The entry for {@code name} in {@code dir} of the first layer below the overlay that has one, as it would show
+	 * without the overlay's entry (found through the directory's branches, so below a redirect too); null if the
+	 * repository has none there or deleted it.
+	 */
+	Layer.Branch lower(Node dir, String name) throws FsException {
 		FsPath path = dir.path().resolve(name);
 		for (Layer.Branch parent : dir.branches()) {
 			Layer layer = parent.layer();
@@ -187,9 +196,9 @@ final class Lookup {
 			}
 			Layer.Branch b = layer.child(parent, path);
 			if (b != null) {
-				return b.synthetic() || !policy.isWhiteout(layer.store, b.storePath(), b.attrs());
+				return b.synthetic() || !policy.isWhiteout(layer.store, b.storePath(), b.attrs()) ? b : null;
 			}
 		}
-		return false;
+		return null;
 	}
 }

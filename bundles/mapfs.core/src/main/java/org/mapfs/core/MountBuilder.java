@@ -68,9 +68,22 @@ public final class MountBuilder {
 	 *             repository layer, a layer root that is not a directory
 	 */
 	public Mount build() throws FsException {
+		return buildUnion();
+	}
+
+	UnionMount buildUnion() throws FsException {
 		if (policy == null) {
 			throw new FsException(Errno.EINVAL, "mount '" + name + "' has no policy");
 		}
+		LayerMap map = map();
+		OverlayPolicy applied = policy.attach(overlay, options);
+		UnionMount mount = new UnionMount(name, map, applied);
+		mount.cleanWorkArea();
+		return mount;
+	}
+
+	/** The checked map of the layers given so far: for a new mount, or to {@linkplain UnionMount#remap remap} one. */
+	LayerMap map() throws FsException {
 		List<Layer> all = new ArrayList<>();
 		if (overlay != null) {
 			all.add(new Layer(overlay, FsPath.ROOT, 0, true));
@@ -84,9 +97,6 @@ public final class MountBuilder {
 				throw new FsException(Errno.ENOTDIR, FsPath.ROOT, "root of layer " + l + " is not a directory");
 			}
 		}
-		OverlayPolicy applied = policy.attach(overlay, options);
-		UnionMount mount = new UnionMount(name, map, applied);
-		mount.cleanWorkArea();
-		return mount;
+		return map;
 	}
 }

@@ -2,6 +2,7 @@ package org.mapfs.core;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.mapfs.api.FileAttributes;
@@ -15,12 +16,15 @@ final class OpenFiles {
 	}
 
 	private final Map<FsPath, OpenFile> byPath = new HashMap<>();
+	/** Files open now, with or without a path (unlinked ones too). */
+	private int open;
 
 	synchronized OpenFile acquire(FsPath path, boolean writer, Opener opener) throws FsException {
 		OpenFile file = byPath.get(path);
 		if (file == null) {
 			file = opener.open();
 			byPath.put(path, file);
+			open++;
 		}
 		file.retain(writer);
 		return file;
@@ -33,8 +37,23 @@ final class OpenFiles {
 				return;
 			}
 			byPath.remove(file.path(), file);
+			open--;
 		}
 		file.close();
+	}
+
+	/** New opens get files of their own from now on; the open ones stay open, under no path. */
+	synchronized void forgetPaths() {
+		byPath.clear();
+	}
+
+	synchronized int count() {
+		return open;
+	}
+
+	/** The open files at and below {@code path}. */
+	synchronized List<OpenFile> under(FsPath path) {
+		return byPath.values().stream().filter(f -> f.path().startsWith(path)).toList();
 	}
 
 	synchronized OpenFile get(FsPath path) {

@@ -2,11 +2,15 @@ package org.mapfs.core;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import org.mapfs.api.admin.MountStats;
+
 /** Counters of one mount, for the shell's {@code stats}. */
 final class Stats {
 	private final LongAdder copyUps = new LongAdder();
 	private final LongAdder copiedBytes = new LongAdder();
 	private final LongAdder whiteouts = new LongAdder();
+	private final LongAdder operations = new LongAdder();
+	private final OperationRate rate = new OperationRate(System::nanoTime);
 
 	void copyUp() {
 		copyUps.increment();
@@ -20,6 +24,12 @@ final class Stats {
 		whiteouts.increment();
 	}
 
+	/** One operation served: a namespace operation of the mount or a data read or write of a handle. */
+	void operation() {
+		operations.increment();
+		rate.count();
+	}
+
 	long copyUps() {
 		return copyUps.sum();
 	}
@@ -30,5 +40,10 @@ final class Stats {
 
 	long whiteouts() {
 		return whiteouts.sum();
+	}
+
+	MountStats snapshot(int openFiles) {
+		return new MountStats(copyUps.sum(), copiedBytes.sum(), whiteouts.sum(), openFiles, operations.sum(),
+				rate.perSecond());
 	}
 }

@@ -1,7 +1,10 @@
 package org.mapfs.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -22,37 +25,131 @@ import org.mapfs.api.Placement;
 import org.mapfs.api.RenameMode;
 import org.mapfs.api.StatFs;
 import org.mapfs.api.XattrMode;
+import org.mapfs.api.admin.Change;
+import org.mapfs.api.admin.MountStats;
 import org.mapfs.api.policy.OverlayPolicy;
 
 /**
  * A mount (overlayfs's super.c): the map, the policy applied to its overlay, and the parts of the union engine.
  * Operations that change the namespace, copy-ups among them, hold the write lock; lookups, listings and data
  * reads and writes hold the read lock, so they run in parallel.
+ * <p>
+ * The map can change while the mount serves ({@link #remap}): the parts that depend on it are replaced under the
+ * write lock, so every operation sees one map from start to end.
  */
 final class UnionMount implements Mount {
+	private static final System.Logger LOG = System.getLogger(UnionMount.class.getName());
 	private final String name;
-	private final LayerMap map;
+	private final boolean readOnly;
 	private final OverlayPolicy policy;
 	private final Identity identity;
-	private final Lookup lookup;
 	private final Readdir readdir;
-	private final CopyUp copyUp;
-	private final DirOps dirOps;
-	private final Metadata metadata;
 	private final OpenFiles openFiles = new OpenFiles();
 	private final Stats stats = new Stats();
 	private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
+	private final List<Consumer<FsPath>> listeners = new CopyOnWriteArrayList<>();
+	// the parts that depend on the map: set by wire(), read and replaced under the namespace lock only
+	private LayerMap map;
+	private Lookup lookup;
+	private CopyUp copyUp;
+	private DirOps dirOps;
+	private Metadata metadata;
+	private Diff diff;
 
 	UnionMount(String name, LayerMap map, OverlayPolicy policy) {
 		this.name = name;
-		this.map = map;
+		this.readOnly = map.overlay() == null;
 		this.policy = policy;
-		this.identity = new Identity(name, map.overlay() != null && map.overlay().writableStore().isPrivileged());
-		this.lookup = new Lookup(map, policy);
+		this.identity = new Identity(name, !readOnly && map.overlay().writableStore().isPrivileged());
 		this.readdir = new Readdir(policy, identity);
+		wire(map);
+	}
+
+	private void wire(LayerMap map) {
+		this.map = map;
+		this.lookup = new Lookup(map, policy);
 		this.copyUp = new CopyUp(map, lookup, policy, identity, stats);
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
 		this.metadata = new Metadata(map, lookup, copyUp);
+		this.diff = new Diff(map, lookup, policy);
+	}
+
+	/**
+	 * Serves {@code newMap} from now on: the read-only layers may differ, the overlay must be the same. What was
+	 * looked up is forgotten; open files keep the data they have. Listeners are told that anything may have
+	 * changed.
+	 */
+	void remap(LayerMap newMap) throws FsException {
+		if ((newMap.overlay() == null) != readOnly) {
+			throw new FsException(Errno.EINVAL, "mount '" + name + "': a remap keeps the overlay");
+		}
+		locked(namespace.writeLock(), () -> {
+			wire(newMap);
+			return null;
+		});
+		changed(FsPath.ROOT);
+	}
+
+	/**
+	 * A store of the map went away or came back: what was looked up through it is forgotten, and listeners are
+	 * told that anything may have changed. Open files are no longer shared with new opens: those whose data came
+	 * from a store that went away fail with EIO ({@link StoreSlot}), and a new open must get the store there now.
+	 */
+	void storesChanged() throws FsException {
+		write(List.of(FsPath.ROOT), openFiles::forgetPaths);
+		changed(FsPath.ROOT);
+	}
+
+	@Override
+	public AutoCloseable onChange(Consumer<FsPath> listener) {
+		listeners.add(listener);
+		return () -> listeners.remove(listener);
+	}
+
+	/** Tells the listeners of a change made other than through the mount's operations; never under a lock. */
+	private void changed(FsPath path) {
+		for (Consumer<FsPath> l : listeners) {
+			try {
+				l.accept(path);
+			} catch (RuntimeException e) {
+				LOG.log(System.Logger.Level.WARNING, "mount '" + name + "': a change listener failed", e);
+			}
+		}
+	}
+
+	/** What the client changed at and below {@code path}, in path order ({@link Diff}). */
+	List<Change> diff(FsPath path) throws FsException {
+		return read(() -> diff.diff(path));
+	}
+
+	/**
+	 * Drops the overlay's entry at {@code path} so that the repository version shows again ({@link Revert}). Open
+	 * files whose private copy goes keep it, as after an unlink; listeners are told.
+	 */
+	List<Change> revert(FsPath path, boolean recursive) throws FsException {
+		List<Change> undone = write(List.of(FsPath.ROOT), () -> {
+			List<FsPath> open = new ArrayList<>();
+			List<FileAttributes> attrs = new ArrayList<>();
+			for (OpenFile f : openFiles.under(path)) {
+				if (f.isUpper()) {
+					open.add(f.path());
+					attrs.add(attributes(lookup.lookup(f.path())));
+				}
+			}
+			List<Change> changes = new Revert(map, lookup, diff).revert(path, recursive);
+			for (int i = 0; i < open.size(); i++) {
+				openFiles.unlinked(open.get(i), attrs.get(i));
+			}
+			return changes;
+		});
+		if (!undone.isEmpty()) {
+			changed(path);
+		}
+		return undone;
+	}
+
+	MountStats statistics() {
+		return stats.snapshot(openFiles.count());
 	}
 
 	@Override
@@ -62,7 +159,7 @@ final class UnionMount implements Mount {
 
 	@Override
 	public boolean isReadOnly() {
-		return map.overlay() == null;
+		return readOnly;
 	}
 
 	Stats stats() {
@@ -106,7 +203,8 @@ final class UnionMount implements Mount {
 		});
 	}
 
-	private static <T> T locked(Lock lock, Op<T> op) throws FsException {
+	private <T> T locked(Lock lock, Op<T> op) throws FsException {
+		stats.operation();
 		lock.lock();
 		try {
 			return op.run();
@@ -385,7 +483,7 @@ final class UnionMount implements Mount {
 
 	@Override
 	public StatFs statfs() throws FsException {
-		return map.layers().get(0).store.statfs();
+		return read(() -> map.layers().get(0).store.statfs());
 	}
 
 	/** Empties the work area: leftovers of copy-ups a crash interrupted. Called once, before the mount serves. */

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
+import org.mapfs.api.admin.LayerSpec;
 
 /**
  * A mount configuration (factory PID {@value MountComponent#PID}) checked and parsed: what the manager builds a
@@ -107,62 +108,5 @@ record MountConfig(String name, LayerSpec overlay, List<LayerSpec> layers, Strin
 		Collection<?> all = value instanceof Object[] a ? Arrays.asList(a)
 				: value instanceof Collection<?> c ? c : List.of(value);
 		return all.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).toList();
-	}
-
-	/**
-	 * One layer: {@code STORE-ID[:/sub/path][@/mount/path][;ro|;rw]}. Only the overlay may be writable; a layer
-	 * marked {@code ;rw} in {@code layers} is an error, not silently read-only.
-	 */
-	record LayerSpec(String text, String storeId, FsPath root, FsPath at, boolean writable) {
-		static LayerSpec parse(String text) throws FsException {
-			String s = text.trim();
-			boolean writable = false;
-			int semi = s.lastIndexOf(';');
-			if (semi >= 0) {
-				String mode = s.substring(semi + 1).trim();
-				if (!mode.equals("ro") && !mode.equals("rw")) {
-					throw invalid("layer '" + text + "': mode '" + mode + "' is neither ro nor rw");
-				}
-				writable = mode.equals("rw");
-				s = s.substring(0, semi);
-			}
-			FsPath at = FsPath.ROOT;
-			int atSign = s.indexOf('@');
-			if (atSign >= 0) {
-				at = path(text, s.substring(atSign + 1));
-				s = s.substring(0, atSign);
-			}
-			FsPath root = FsPath.ROOT;
-			int colon = s.indexOf(':');
-			if (colon >= 0) {
-				root = path(text, s.substring(colon + 1));
-				s = s.substring(0, colon);
-			}
-			s = s.trim();
-			if (s.isEmpty() || !s.matches("[A-Za-z0-9._-]+")) {
-				throw invalid("layer '" + text + "': '" + s + "' is not a store id (letters, digits, '.', '_', '-')");
-			}
-			return new LayerSpec(text.trim(), s, root, at, writable);
-		}
-
-		private static FsPath path(String text, String path) throws FsException {
-			try {
-				return FsPath.of(path);
-			} catch (FsException e) {
-				throw invalid("layer '" + text + "': " + e.getMessage());
-			}
-		}
-
-		/** Equal if they place the same thing: {@code golden} and {@code golden;ro} are one layer. */
-		@Override
-		public boolean equals(Object o) {
-			return o instanceof LayerSpec l && storeId.equals(l.storeId) && root.equals(l.root) && at.equals(l.at)
-					&& writable == l.writable;
-		}
-
-		@Override
-		public int hashCode() {
-			return storeId.hashCode() * 31 + root.hashCode();
-		}
 	}
 }

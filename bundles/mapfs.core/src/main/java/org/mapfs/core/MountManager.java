@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
+import org.mapfs.api.admin.LayerSpec;
 import org.mapfs.api.admin.MountState;
 import org.mapfs.api.admin.MountState.State;
 import org.mapfs.api.policy.Policy;
@@ -277,7 +278,7 @@ final class MountManager implements AutoCloseable {
 	private MountBuilder builder(MountConfig config) throws FsException {
 		MountBuilder b = MountBuilder.named(config.name());
 		synchronized (lock) {
-			MountConfig.LayerSpec o = config.overlay();
+			LayerSpec o = config.overlay();
 			if (o != null) {
 				StoreSlot slot = slot(o.storeId());
 				if (!(slot.current() instanceof WritableStore)) {
@@ -286,7 +287,7 @@ final class MountManager implements AutoCloseable {
 				}
 				b.overlay(slot, o.root());
 			}
-			for (MountConfig.LayerSpec l : config.layers()) {
+			for (LayerSpec l : config.layers()) {
 				b.layer(slot(l.storeId()), l.root(), l.at());
 			}
 		}

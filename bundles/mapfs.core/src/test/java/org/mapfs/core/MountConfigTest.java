@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
+import org.mapfs.api.admin.LayerSpec;
 
 class MountConfigTest {
 	private static Map<String, Object> props(String overlay, String... layers) {
@@ -32,7 +33,7 @@ class MountConfigTest {
 		MountConfig c = MountConfig.parse(p);
 		assertEquals("private", c.overlay().storeId());
 		assertEquals(FsPath.of("upper"), c.overlay().root());
-		assertEquals(new MountConfig.LayerSpec("site:/etc@/etc;ro", "site", FsPath.of("etc"), FsPath.of("etc"), false),
+		assertEquals(new LayerSpec("site:/etc@/etc;ro", "site", FsPath.of("etc"), FsPath.of("etc"), false),
 				c.layers().get(0));
 		assertEquals(FsPath.ROOT, c.layers().get(1).at());
 		assertEquals("classic", c.policy());

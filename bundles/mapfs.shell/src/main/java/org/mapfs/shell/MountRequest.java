@@ -54,9 +54,9 @@ record MountRequest(String name, String overlay, List<String> layers, String pol
 			throw new CommandException("mount '" + name + "' has no --layer; usage: " + USAGE);
 		}
 		for (String layer : layers) {
-			LayerSpec.parse(layer);
+			Layers.parse(layer);
 		}
-		if (!overlay.isEmpty() && !LayerSpec.parse(overlay).at().isRoot()) {
+		if (!overlay.isEmpty() && !Layers.parse(overlay).at().isRoot()) {
 			throw new CommandException("the overlay '" + overlay + "' is the top of the whole mount: no @/path");
 		}
 		for (String option : options) {

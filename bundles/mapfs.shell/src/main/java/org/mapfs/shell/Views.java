@@ -6,6 +6,7 @@ import java.util.List;
 import org.mapfs.api.Entry;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.admin.Change;
+import org.mapfs.api.admin.LayerSpec;
 import org.mapfs.api.admin.MountState;
 import org.mapfs.api.admin.MountStats;
 import org.mapfs.api.policy.Policy;
@@ -51,8 +52,8 @@ final class Views {
 	}
 
 	private static void addLayer(Table t, String access, String spec) throws CommandException {
-		LayerSpec layer = LayerSpec.parse(spec);
-		t.row(access, layer.store(), layer.path().toAbsoluteString(), layer.at().toAbsoluteString());
+		LayerSpec layer = Layers.parse(spec);
+		t.row(access, layer.storeId(), layer.root().toAbsoluteString(), layer.at().toAbsoluteString());
 	}
 
 	static Fields which(String mount, FsPath path, Entry entry) {

@@ -31,8 +31,8 @@ class MountRequestTest {
 		assertMessage("--layer needs a value", List.of("x", "--layer"));
 		assertMessage("unexpected '--bogus'", List.of("x", "--bogus"));
 		assertMessage("unexpected 'y'", List.of("x", "y"));
-		assertMessage("layer '@/etc' names no store", List.of("x", "--layer", "@/etc"));
-		assertMessage("layer 'golden:/a/../b': EINVAL", List.of("x", "--layer", "golden:/a/../b"));
+		assertMessage("EINVAL: layer '@/etc': '' is not a store id", List.of("x", "--layer", "@/etc"));
+		assertMessage("EINVAL: layer 'golden:/a/../b': ", List.of("x", "--layer", "golden:/a/../b"));
 		assertMessage("the overlay 'private@/etc' is the top of the whole mount", List.of("x", "--layer", "golden",
 				"--overlay", "private@/etc"));
 		assertMessage("policy option 'metacopy' is not KEY=VALUE",

@@ -46,6 +46,7 @@ final class UnionMount implements Mount {
 	private final Readdir readdir;
 	private final OpenFiles openFiles = new OpenFiles();
 	private final Stats stats = new Stats();
+	private final SubdirCounts subdirs = new SubdirCounts();
 	private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
 	private final List<Consumer<FsPath>> listeners = new CopyOnWriteArrayList<>();
 	// the parts that depend on the map: set by wire(), read and replaced under the namespace lock only
@@ -72,6 +73,7 @@ final class UnionMount implements Mount {
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
 		this.metadata = new Metadata(map, lookup, copyUp);
 		this.diff = new Diff(map, lookup, policy);
+		subdirs.clear();
 	}
 
 	/**
@@ -191,6 +193,7 @@ final class UnionMount implements Mount {
 			} finally {
 				for (FsPath p : changed) {
 					lookup.invalidate(p);
+					subdirs.forget(p);
 				}
 			}
 		});
@@ -235,8 +238,7 @@ final class UnionMount implements Mount {
 	private FileAttributes attributes(Node node) throws FsException {
 		FileAttributes a = identity.attributes(node);
 		if (node.isDirectory() && (node.branches().size() > 1 || node.top().synthetic())) {
-			long subdirs = readdir.list(node).stream().filter(e -> e.type() == FileType.DIRECTORY).count();
-			a = a.withNlink(2 + subdirs);
+			a = a.withNlink(2 + subdirs.count(node, readdir));
 		}
 		return a;
 	}

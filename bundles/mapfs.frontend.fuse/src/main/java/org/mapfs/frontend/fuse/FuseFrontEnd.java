@@ -242,7 +242,30 @@ public final class FuseFrontEnd implements AutoCloseable {
 			umount();
 			throw new IOException("interrupted while mounting at " + mp, e);
 		}
+		// the kernel applies INIT's reply after we sent it; a first request waits until it has
+		Files.readAttributes(mp, BasicFileAttributes.class);
+		readAhead(mp, m.settings().maxWrite() / 1024);
 		LOG.log(Level.INFO, () -> "mounted " + mount.name() + " at " + mp);
+	}
+
+	/**
+	 * Lets the kernel read ahead {@code kb} KiB, so a sequential read comes in requests of the largest size: the
+	 * kernel gives a FUSE mount 128 KiB, and each request has its cost (a 1 GiB read took 2.6 times as long).
+	 * There is no mount option for it, only the mount's bdi in sysfs (root); without it, reads still work.
+	 */
+	private static void readAhead(Path mp, int kb) {
+		String target = mp.toString();
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+				String[] f = line.split(" ");
+				if (f.length > 4 && unescape(f[4]).equals(target)) {
+					Files.writeString(Path.of("/sys/class/bdi", f[2], "read_ahead_kb"), Integer.toString(kb));
+					return;
+				}
+			}
+		} catch (IOException | RuntimeException e) {
+			LOG.log(Level.DEBUG, "cannot set the read-ahead of " + mp + " (reads work, in smaller requests)", e);
+		}
 	}
 
 	/** mount(2)'s arguments and the session's settings from {@code o}. */

@@ -70,7 +70,8 @@ final class MapFsFuse {
 	private record OpenDir(List<DirEntry> entries, long ino, long parentIno) {
 	}
 
-	private record OpenFile(long node, FileHandle handle) {
+	/** {@code created}: made by CREATE, so no write to it copies anything up. */
+	private record OpenFile(long node, FileHandle handle, boolean created) {
 	}
 
 	private final Mount mount;
@@ -141,6 +142,24 @@ final class MapFsFuse {
 		}
 		out.finish(error);
 		return true;
+	}
+
+	/**
+	 * True if serving {@code in} may take long: data I/O, fsync, and what may copy a file up (a write to a file
+	 * that was not created here, a truncation, a rename of a file). Its header and first fields are peeked at.
+	 */
+	boolean mayBlock(Request in) {
+		ByteBuffer b = in.buffer;
+		return switch (in.opcode()) {
+			case FuseKernel.READ, FuseKernel.FSYNC, FuseKernel.RENAME, FuseKernel.RENAME2 -> true;
+			case FuseKernel.WRITE -> {
+				OpenFile f = files.get(b.getLong(FuseKernel.IN_HEADER));
+				yield f == null || !f.created();
+			}
+			case FuseKernel.OPEN -> (b.getInt(FuseKernel.IN_HEADER) & O_TRUNC) != 0;
+			case FuseKernel.SETATTR -> (b.getInt(FuseKernel.IN_HEADER) & FuseKernel.FATTR_SIZE) != 0;
+			default -> false;
+		};
 	}
 
 	private int dispatch(int op, Request in, Reply out) throws FsException {
@@ -486,9 +505,9 @@ final class MapFsFuse {
 	}
 
 	/** fuse_open_out; pages stay cached across opens, as every change goes through the kernel. */
-	private void opened(long node, FileHandle h, Reply out) {
+	private void opened(long node, FileHandle h, boolean created, Reply out) {
 		long fh = nextHandle.getAndIncrement();
-		files.put(fh, new OpenFile(node, h));
+		files.put(fh, new OpenFile(node, h, created));
 		out.u64(fh).u32(FuseKernel.FOPEN_KEEP_CACHE).u32(0);
 	}
 
@@ -503,7 +522,7 @@ final class MapFsFuse {
 				throw e;
 			}
 		}
-		opened(node, h, out);
+		opened(node, h, false, out);
 		return 0;
 	}
 
@@ -542,7 +561,7 @@ final class MapFsFuse {
 			h.close();
 			throw e;
 		}
-		opened(node, h, out);
+		opened(node, h, true, out);
 		return 0;
 	}
 

@@ -449,6 +449,17 @@ class FuseFrontEndTest {
 		assertTrue(told.await(5, TimeUnit.SECONDS), "the listener was told");
 	}
 
+	/** The kernel gives FUSE 128 KiB of read-ahead; the front-end raises it to its request size, 1 MiB. */
+	@Test
+	void sequentialReadsComeInRequestsOfTheLargestSize() throws IOException {
+		mount();
+		String dev = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" "))
+				.filter(f -> f[4].equals(mnt.toString())).map(f -> f[2]).findFirst().orElseThrow();
+		assertEquals("1024", Files.readString(Path.of("/sys/class/bdi", dev, "read_ahead_kb")).trim());
+		assertEquals(FuseTests.sha256(Files.readAllBytes(repo.resolve("usr/share/big.bin"))),
+				FuseTests.sha256(Files.readAllBytes(mnt.resolve("usr/share/big.bin"))));
+	}
+
 	@Test
 	void mountingAtAMissingDirectoryFailsClearly() throws IOException {
 		fe = new FuseFrontEnd();

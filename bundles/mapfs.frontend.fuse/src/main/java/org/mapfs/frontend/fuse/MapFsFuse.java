@@ -67,7 +67,16 @@ final class MapFsFuse {
 	record Settings(double entry, double attr, double repository, int maxWrite) {
 	}
 
-	private record OpenDir(List<DirEntry> entries, long ino, long parentIno) {
+	/** An open directory; its listing is taken at the first READDIR, and is kept for the later ones. */
+	private static final class OpenDir {
+		final FsPath path;
+		List<DirEntry> entries;
+		long ino;
+		long parentIno;
+
+		OpenDir(FsPath path) {
+			this.path = path;
+		}
 	}
 
 	/** {@code created}: made by CREATE, so no write to it copies anything up. */
@@ -603,20 +612,26 @@ final class MapFsFuse {
 	// ---------------------------------------------------------------------------------------- directories
 
 	/**
-	 * The listing is taken once, at opendir: offsets into it stay stable however many getdents calls read it. The
-	 * kernel may keep it across opens ({@code FOPEN_CACHE_DIR}); it drops it when the directory changes through it.
+	 * The kernel may keep a listing across opens ({@code FOPEN_CACHE_DIR}) and drops it when the directory changes
+	 * through it; then it opens the directory but reads nothing, so the listing is taken only at the first READDIR.
+	 * It is taken once: offsets into it stay stable however many getdents calls read it.
 	 */
 	private int opendir(long node, Reply out) throws FsException {
 		FsPath p = inodes.path(node);
-		FileAttributes a = mount.stat(p);
-		if (!a.isDirectory()) {
+		if (!mount.stat(p).isDirectory()) {
 			return -Errno.ENOTDIR.code();
 		}
-		long parentIno = p.isRoot() ? a.ino() : mount.stat(p.parent()).ino();
 		long fh = nextHandle.getAndIncrement();
-		dirs.put(fh, new OpenDir(mount.list(p), a.ino(), parentIno));
+		dirs.put(fh, new OpenDir(p));
 		out.u64(fh).u32(FuseKernel.FOPEN_KEEP_CACHE | FuseKernel.FOPEN_CACHE_DIR).u32(0);
 		return 0;
+	}
+
+	private void list(OpenDir dir) throws FsException {
+		FsPath p = dir.path;
+		dir.ino = mount.stat(p).ino();
+		dir.parentIno = p.isRoot() ? dir.ino : mount.stat(p.parent()).ino();
+		dir.entries = mount.list(p);
 	}
 
 	/** {@code fuse_dirent}s (or {@code fuse_direntplus}) from {@code offset}, as many as fit. */
@@ -627,6 +642,12 @@ final class MapFsFuse {
 		OpenDir dir = dirs.get(fh);
 		if (dir == null) {
 			throw new FsException(Errno.EBADF, "no open directory " + fh);
+		}
+		// the kernel sends one READDIR of an open directory at a time, but not always to the same thread
+		synchronized (dir) {
+			if (dir.entries == null) {
+				list(dir);
+			}
 		}
 		int limit = out.buffer.position() + Math.min(size, out.remaining());
 		int count = dir.entries.size() + 2;

@@ -93,12 +93,16 @@ class HotWiringIT {
 	}
 
 	private Bundle storeBundle() {
+		return bundle(STORE_BUNDLE);
+	}
+
+	private Bundle bundle(String symbolicName) {
 		for (Bundle b : context.getBundles()) {
-			if (STORE_BUNDLE.equals(b.getSymbolicName())) {
+			if (symbolicName.equals(b.getSymbolicName())) {
 				return b;
 			}
 		}
-		throw new AssertionError(STORE_BUNDLE + " is not installed");
+		throw new AssertionError(symbolicName + " is not installed");
 	}
 
 	private Configuration store(String id, String dir, boolean readOnly) throws IOException {
@@ -318,6 +322,36 @@ class HotWiringIT {
 			int i = Integer.parseInt(line.trim());
 			assertEquals(("file " + i + "\n").repeat(200), Files.readString(mnt.resolve("data/f" + i)), "f" + i);
 		}
+	}
+
+	/**
+	 * Stopping the FUSE front-end's bundle (as an update or uninstall does first) unmounts its mount points cleanly,
+	 * even with a file open on one; the mount itself stays ACTIVE, and starting the bundle serves it again.
+	 */
+	@Test
+	void stoppingTheFuseBundleUnmountsAndStartingItMountsAgain() throws Exception {
+		store("hot-golden", "repo", true);
+		store("hot-private", "upper", false);
+		mount("fused-stop", "hot-private", "hot-golden");
+		Await.state(mounts, "fused-stop", State.ACTIVE);
+		Path mnt = Files.createDirectories(base.resolve("mnt-stop"));
+		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", "fused-stop", "?");
+		Dictionary<String, Object> props = new Hashtable<>();
+		props.put("mount", "fused-stop");
+		props.put("mountPoint", mnt.toString());
+		fuse.update(props);
+		configs.add(0, fuse);
+		Await.until("the FUSE mount", () -> Await.mounted(mnt));
+		Bundle frontEnd = bundle("mapfs.frontend.fuse");
+		try (var open = Files.newBufferedReader(mnt.resolve("etc/motd"))) {
+			frontEnd.stop();
+			assertFalse(Await.mounted(mnt), "still mounted after the bundle stopped");
+		} finally {
+			frontEnd.start();
+		}
+		Await.until("mounted again", () -> Await.mounted(mnt));
+		assertEquals(State.ACTIVE, mounts.get("fused-stop").orElseThrow().state());
+		assertEquals(Files.readString(base.resolve("repo/etc/motd")), Files.readString(mnt.resolve("etc/motd")));
 	}
 
 	private static String mountLine(Path mnt) throws IOException {

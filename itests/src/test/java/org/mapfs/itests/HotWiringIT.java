@@ -289,14 +289,7 @@ class HotWiringIT {
 		store("hot-private", "upper", false);
 		mount("fused-hot", "hot-private", "hot-golden");
 		Await.state(mounts, "fused-hot", State.ACTIVE);
-		Path mnt = Files.createDirectories(base.resolve("mnt"));
-		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", "fused-hot", "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("mount", "fused-hot");
-		props.put("mountPoint", mnt.toString());
-		fuse.update(props);
-		configs.add(0, fuse); // deleted first, before the mount's configuration
-		Await.until("the FUSE mount", () -> Files.readString(Path.of("/proc/mounts")).contains(" " + mnt + " fuse"));
+		Path mnt = served("fused-hot", "mnt");
 		String mountLine = mountLine(mnt);
 		Files.createDirectories(mnt.resolve("data"));
 		Path ok = base.resolve("ok");
@@ -334,14 +327,7 @@ class HotWiringIT {
 		store("hot-private", "upper", false);
 		mount("fused-stop", "hot-private", "hot-golden");
 		Await.state(mounts, "fused-stop", State.ACTIVE);
-		Path mnt = Files.createDirectories(base.resolve("mnt-stop"));
-		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", "fused-stop", "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("mount", "fused-stop");
-		props.put("mountPoint", mnt.toString());
-		fuse.update(props);
-		configs.add(0, fuse);
-		Await.until("the FUSE mount", () -> Await.mounted(mnt));
+		Path mnt = served("fused-stop", "mnt-stop");
 		Bundle frontEnd = bundle("mapfs.frontend.fuse");
 		try (var open = Files.newBufferedReader(mnt.resolve("etc/motd"))) {
 			frontEnd.stop();
@@ -352,6 +338,19 @@ class HotWiringIT {
 		Await.until("mounted again", () -> Await.mounted(mnt));
 		assertEquals(State.ACTIVE, mounts.get("fused-stop").orElseThrow().state());
 		assertEquals(Files.readString(base.resolve("repo/etc/motd")), Files.readString(mnt.resolve("etc/motd")));
+	}
+
+	/** Configures a FUSE mount point {@code dir} for the mount {@code name} and waits until it is mounted. */
+	private Path served(String name, String dir) throws Exception {
+		Path mnt = Files.createDirectories(base.resolve(dir));
+		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", name, "?");
+		Dictionary<String, Object> props = new Hashtable<>();
+		props.put("mount", name);
+		props.put("mountPoint", mnt.toString());
+		fuse.update(props);
+		configs.add(0, fuse); // deleted first, before the mount's configuration
+		Await.until("the FUSE mount", () -> Await.mounted(mnt));
+		return mnt;
 	}
 
 	private static String mountLine(Path mnt) throws IOException {

@@ -14,6 +14,10 @@ import java.util.Objects;
 /**
  * The one exception type that crosses every MapFS boundary: an {@link Errno}, the path it concerns (if any)
  * and a reason for people. Front-ends turn it into {@code -errno} (FUSE) or a java.nio exception (NIO).
+ * <p>
+ * Most errnos are answers, not faults (ENOENT for a name looked up in each layer, ENODATA for an absent xattr):
+ * they carry no stack trace, which would cost more than the file system call that found them. EIO, and any with
+ * a cause, keep theirs.
  */
 public class FsException extends IOException {
 	private static final long serialVersionUID = 1L;
@@ -25,6 +29,15 @@ public class FsException extends IOException {
 		super(message(errno, path, reason), cause);
 		this.errno = Objects.requireNonNull(errno);
 		this.path = path;
+		if (errno == Errno.EIO || cause != null) {
+			super.fillInStackTrace();
+		}
+	}
+
+	/** Filled by the constructor, where the errno is known; Throwable calls this before. */
+	@Override
+	public synchronized Throwable fillInStackTrace() {
+		return this;
 	}
 
 	public FsException(Errno errno, FsPath path, String reason) {

@@ -25,6 +25,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class FsExceptionTest {
 
+	/** An answer such as ENOENT is cheap (no stack trace); a fault keeps where it happened. */
+	@Test
+	void onlyFaultsCarryAStackTrace() {
+		assertEquals(0, new FsException(Errno.ENOENT, "not in this layer").getStackTrace().length);
+		assertEquals(0, new FsException(Errno.ENODATA, "no such xattr").getStackTrace().length);
+		assertTrue(new FsException(Errno.EIO, "disk error").getStackTrace().length > 0);
+		assertTrue(new FsException(Errno.ENOSPC, null, "full", new IOException("write")).getStackTrace().length > 0);
+	}
+
 	@Test
 	void errnoValuesAreLinuxValues() {
 		assertEquals(2, Errno.ENOENT.code());

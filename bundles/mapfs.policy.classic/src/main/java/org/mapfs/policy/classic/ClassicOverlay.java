@@ -29,6 +29,9 @@ final class ClassicOverlay implements OverlayPolicy {
 	/** Copy-up chunk: large enough for sequential throughput, small enough to find holes. */
 	private static final int CHUNK = 64 * 1024;
 	private static final byte[] OPAQUE = { 'y' };
+	/** A copy buffer per thread: a direct buffer is costly to make (zeroed memory, a system call). */
+	private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal
+			.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
 	private final WritableStore overlay;
 	private final String prefix;
@@ -114,7 +117,7 @@ final class ClassicOverlay implements OverlayPolicy {
 	public void copyUp(Origin origin, FileAttributes attrs, FsPath staged) throws FsException {
 		try (FileData in = origin.store().open(origin.path());
 				FileData out = overlay.work().openWritable(staged)) {
-			ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+			ByteBuffer buf = BUFFER.get();
 			long pos = 0;
 			while (true) {
 				buf.clear();

@@ -22,6 +22,14 @@ public record FileAttributes(FileType type, int mode, int uid, int gid, long siz
 		return type.bits() | mode;
 	}
 
+	/**
+	 * The permission bits without the privileges a change by an unprivileged process drops, as Linux's
+	 * file_remove_privs: setuid, and setgid where group execution is allowed (without it, setgid means locking).
+	 */
+	public int unprivilegedMode() {
+		return mode & ~((mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0));
+	}
+
 	public boolean isDirectory() {
 		return type == FileType.DIRECTORY;
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileType;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.policy.OverlayPolicy;
@@ -93,6 +94,25 @@ final class Lookup {
 	 */
 	void invalidate(FsPath path) {
 		cache.invalidate(path);
+	}
+
+	/**
+	 * The number of subdirectories the merged directory {@code dir} shows, for its st_nlink. Counting lists every
+	 * layer, and the kernel asks for a directory's attributes after each change in it, so the count is kept with
+	 * the cached node until an entry of the directory is created, removed or moved ({@link #entriesChanged}).
+	 */
+	long subdirs(Node dir, Readdir readdir) throws FsException {
+		Long n = cache.subdirs(dir.path());
+		if (n == null) {
+			n = readdir.list(dir).stream().filter(e -> e.type() == FileType.DIRECTORY).count();
+			cache.subdirs(dir.path(), n);
+		}
+		return n;
+	}
+
+	/** An entry of {@code dir} was created, removed or moved. */
+	void entriesChanged(FsPath dir) {
+		cache.forgetSubdirs(dir);
 	}
 
 	/** The node of {@code name} in the directory {@code dir}, or null if no visible entry has that name. */

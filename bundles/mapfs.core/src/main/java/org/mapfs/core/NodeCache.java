@@ -20,6 +20,8 @@ final class NodeCache {
 	private static final class Entry {
 		final Node node;
 		final Map<String, Entry> children = new ConcurrentHashMap<>();
+		/** For a merged directory: how many subdirectories it shows (its st_nlink), once counted. */
+		volatile Long subdirs;
 
 		Entry(Node node) {
 			this.node = node;
@@ -67,6 +69,28 @@ final class NodeCache {
 
 	void clear() {
 		root = null;
+	}
+
+	/** The subdirectory count of the cached directory {@code dir}, or null. */
+	Long subdirs(FsPath dir) {
+		Entry e = entry(dir);
+		return e == null ? null : e.subdirs;
+	}
+
+	/** Keeps a count with the cached directory {@code dir} (none if it is not cached). */
+	void subdirs(FsPath dir, long count) {
+		Entry e = entry(dir);
+		if (e != null) {
+			e.subdirs = count;
+		}
+	}
+
+	/** The entries of {@code dir} changed: its count goes (the node stays: its branches did not change). */
+	void forgetSubdirs(FsPath dir) {
+		Entry e = entry(dir);
+		if (e != null) {
+			e.subdirs = null;
+		}
 	}
 
 	private Entry entry(FsPath path) {

@@ -46,7 +46,6 @@ final class UnionMount implements Mount {
 	private final Readdir readdir;
 	private final OpenFiles openFiles = new OpenFiles();
 	private final Stats stats = new Stats();
-	private final SubdirCounts subdirs = new SubdirCounts();
 	private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
 	private final List<Consumer<FsPath>> listeners = new CopyOnWriteArrayList<>();
 	// the parts that depend on the map: set by wire(), read and replaced under the namespace lock only
@@ -73,7 +72,6 @@ final class UnionMount implements Mount {
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
 		this.metadata = new Metadata(map, lookup, copyUp);
 		this.diff = new Diff(map, lookup, policy);
-		subdirs.clear();
 	}
 
 	/**
@@ -193,7 +191,9 @@ final class UnionMount implements Mount {
 			} finally {
 				for (FsPath p : changed) {
 					lookup.invalidate(p);
-					subdirs.forget(p);
+					if (!p.isRoot()) {
+						lookup.entriesChanged(p.parent());
+					}
 				}
 			}
 		});
@@ -238,7 +238,7 @@ final class UnionMount implements Mount {
 	private FileAttributes attributes(Node node) throws FsException {
 		FileAttributes a = identity.attributes(node);
 		if (node.isDirectory() && (node.branches().size() > 1 || node.top().synthetic())) {
-			a = a.withNlink(2 + subdirs.count(node, readdir));
+			a = a.withNlink(2 + lookup.subdirs(node, readdir));
 		}
 		return a;
 	}
@@ -311,10 +311,9 @@ final class UnionMount implements Mount {
 	 * privilege to keep them (Linux's file_remove_privs).
 	 */
 	void removePrivileges(OpenFile file) throws FsException {
-		int mode = stat(file).mode();
-		int kill = (mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0);
-		if (kill != 0) {
-			write(List.of(), () -> metadata.setattr(file.path(), AttributeChange.mode(mode & ~kill)));
+		FileAttributes a = stat(file);
+		if (a.unprivilegedMode() != a.mode()) {
+			write(List.of(), () -> metadata.setattr(file.path(), AttributeChange.mode(a.unprivilegedMode())));
 		}
 	}
 

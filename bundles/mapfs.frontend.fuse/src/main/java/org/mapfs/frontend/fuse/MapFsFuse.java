@@ -107,10 +107,6 @@ final class MapFsFuse {
 		return initialized.await(timeout, unit);
 	}
 
-	int openFiles() {
-		return files.size();
-	}
-
 	/** Closes the files the kernel did not release (the connection ended under them). */
 	void closeAll() {
 		for (Long fh : List.copyOf(files.keySet())) {
@@ -432,7 +428,8 @@ final class MapFsFuse {
 		}
 		Integer newMode = (valid & FuseKernel.FATTR_MODE) != 0 ? mode & FileAttributes.PERMISSION_BITS : null;
 		if (newMode == null && (valid & FuseKernel.FATTR_KILL_SUIDGID) != 0) {
-			newMode = withoutPrivileges((h != null ? h.stat() : mount.stat(path)).mode());
+			FileAttributes a = h != null ? h.stat() : mount.stat(path);
+			newMode = a.unprivilegedMode() != a.mode() ? a.unprivilegedMode() : null;
 		}
 		AttributeChange change = new AttributeChange(newMode,
 				(valid & FuseKernel.FATTR_UID) != 0 ? uid : null, (valid & FuseKernel.FATTR_GID) != 0 ? gid : null,
@@ -541,16 +538,10 @@ final class MapFsFuse {
 	 * for security.capability before every write); a write does it in the engine.
 	 */
 	private void dropPrivileges(FsPath path) throws FsException {
-		Integer mode = withoutPrivileges(mount.stat(path).mode());
-		if (mode != null) {
-			mount.setattr(path, AttributeChange.mode(mode));
+		FileAttributes a = mount.stat(path);
+		if (a.unprivilegedMode() != a.mode()) {
+			mount.setattr(path, AttributeChange.mode(a.unprivilegedMode()));
 		}
-	}
-
-	/** The mode without setuid and (with group execution) setgid; null if it has neither. */
-	private static Integer withoutPrivileges(int mode) {
-		int kill = (mode & 04000) | ((mode & 02010) == 02010 ? 02000 : 0);
-		return kill == 0 ? null : mode & ~kill;
 	}
 
 	private int create(long parent, Request in, Reply out) throws FsException {

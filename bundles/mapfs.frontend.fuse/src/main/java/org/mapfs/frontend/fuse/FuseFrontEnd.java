@@ -130,7 +130,6 @@ public final class FuseFrontEnd implements AutoCloseable {
 	private final CountDownLatch ended = new CountDownLatch(1);
 	private volatile Path mountPoint;
 	private volatile FuseSession session;
-	private volatile MapFsFuse served;
 	private volatile Process watchdog;
 	private volatile Thread shutdownHook;
 
@@ -161,12 +160,6 @@ public final class FuseFrontEnd implements AutoCloseable {
 	/** Waits until the file system is unmounted. */
 	public void awaitUnmounted() throws InterruptedException {
 		ended.await();
-	}
-
-	/** The files the kernel holds open through this mount. */
-	public int openFiles() {
-		MapFsFuse fs = served;
-		return fs == null ? 0 : fs.openFiles();
 	}
 
 	/**
@@ -205,7 +198,6 @@ public final class FuseFrontEnd implements AutoCloseable {
 		LOG.log(Level.DEBUG, () -> "mount(2) " + mp + " flags " + m.flags() + " " + m.driverOptions());
 		DevFuse dev = DevFuse.mount(mp, m.source(), "mapfs", m.flags(), m.driverOptions());
 		this.mountPoint = mp;
-		this.served = fs;
 		if (options.autoUnmount()) {
 			watchdog = startWatchdog(mp);
 		}
@@ -254,14 +246,10 @@ public final class FuseFrontEnd implements AutoCloseable {
 	 * There is no mount option for it, only the mount's bdi in sysfs (root); without it, reads still work.
 	 */
 	private static void readAhead(Path mp, int kb) {
-		String target = mp.toString();
+		String device = fuseDevice(mp);
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-				String[] f = line.split(" ");
-				if (f.length > 4 && unescape(f[4]).equals(target)) {
-					Files.writeString(Path.of("/sys/class/bdi", f[2], "read_ahead_kb"), Integer.toString(kb));
-					return;
-				}
+			if (device != null) {
+				Files.writeString(Path.of("/sys/class/bdi", device, "read_ahead_kb"), Integer.toString(kb));
 			}
 		} catch (IOException | RuntimeException e) {
 			LOG.log(Level.DEBUG, "cannot set the read-ahead of " + mp + " (reads work, in smaller requests)", e);
@@ -498,22 +486,26 @@ public final class FuseFrontEnd implements AutoCloseable {
 
 	/** True if {@code mp} is the mount point of a FUSE file system in this process's mount name space. */
 	public static boolean isMountPoint(Path mp) {
+		return fuseDevice(mp) != null;
+	}
+
+	/** The device ({@code major:minor}) of the topmost FUSE file system mounted at {@code mp}, or null. */
+	private static String fuseDevice(Path mp) {
 		String target = mp.toAbsolutePath().normalize().toString();
+		String device = null;
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
 				String[] f = line.split(" ");
 				int dash = line.indexOf(" - ");
-				if (f.length > 5 && dash > 0 && unescape(f[4]).equals(target)) {
-					String fstype = line.substring(dash + 3).split(" ")[0];
-					if (fstype.startsWith("fuse")) {
-						return true;
-					}
+				if (f.length > 5 && dash > 0 && unescape(f[4]).equals(target)
+						&& line.substring(dash + 3).startsWith("fuse")) {
+					device = f[2];
 				}
 			}
 		} catch (IOException e) {
 			LOG.log(Level.DEBUG, "cannot read /proc/self/mountinfo", e);
 		}
-		return false;
+		return device;
 	}
 
 	/** The mount table's octal escapes (\040 for a space, ...). */

@@ -177,9 +177,4 @@ final class InodeTable {
 		}
 		return found;
 	}
-
-	/** The number of nodes the kernel holds besides the root. */
-	synchronized int size() {
-		return byNodeId.size() - 1;
-	}
 }

@@ -1,7 +1,6 @@
 package org.mapfs.frontend.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,22 +35,8 @@ class FuseDifferentialTest {
 
 	@AfterEach
 	void tearDown() throws IOException {
-		try {
-			if (fe != null) {
-				fe.umount();
-			}
-		} finally {
-			if (mnt != null) {
-				FuseTests.forceUnmount(mnt);
-			}
-			for (LocalStore s : stores) {
-				s.close();
-			}
-		}
-		if (base != null) {
-			assertFalse(FuseTests.inProcMounts(mnt), "a mount is left at " + mnt);
-			FuseTests.deleteTree(base);
-		}
+		FuseTests.unmountAndClose(fe, mnt, stores);
+		FuseTests.deleteTree(base);
 	}
 
 	private void mount(Path repo, Path upper) throws IOException {

@@ -66,18 +66,8 @@ class FuseFrontEndTest {
 
 	@AfterEach
 	void tearDown() throws IOException {
-		try {
-			if (fe != null) {
-				fe.umount();
-			}
-		} finally {
-			FuseTests.forceUnmount(mnt);
-			for (LocalStore s : stores) {
-				s.close();
-			}
-		}
+		FuseTests.unmountAndClose(fe, mnt, stores);
 		if (base != null) {
-			assertFalse(FuseTests.inProcMounts(mnt), "a mount is left at " + mnt);
 			assertEquals(repoBefore, FuseTests.checksums(repo), "the repository changed");
 			FuseTests.deleteTree(base);
 		}

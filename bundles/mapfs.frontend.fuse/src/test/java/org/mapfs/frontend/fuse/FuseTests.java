@@ -1,6 +1,7 @@
 package org.mapfs.frontend.fuse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.mapfs.store.local.LocalStore;
 
 /** Helpers of the FUSE tests: FUSE availability, child processes, checksums of folders. */
 public final class FuseTests {
@@ -162,6 +164,26 @@ public final class FuseTests {
 			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
 		} catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException(e);
+		}
+	}
+
+	/**
+	 * The end of a test that mounted: unmounts {@code fe} (and, whatever happened, anything still at {@code mnt}),
+	 * closes the stores, and fails if a mount is left.
+	 */
+	public static void unmountAndClose(FuseFrontEnd fe, Path mnt, List<LocalStore> stores) throws IOException {
+		try {
+			if (fe != null) {
+				fe.umount();
+			}
+		} finally {
+			forceUnmount(mnt);
+			for (LocalStore s : stores) {
+				s.close();
+			}
+		}
+		if (mnt != null) {
+			assertFalse(inProcMounts(mnt), "a mount is left at " + mnt);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package org.mapfs.frontend.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,17 +54,7 @@ class KernelCacheTest {
 
 	@AfterEach
 	void tearDown() throws IOException {
-		try {
-			if (fe != null) {
-				fe.umount();
-			}
-		} finally {
-			FuseTests.forceUnmount(mnt);
-			for (LocalStore s : stores) {
-				s.close();
-			}
-		}
-		assertFalse(FuseTests.inProcMounts(mnt), "a mount is left at " + mnt);
+		FuseTests.unmountAndClose(fe, mnt, stores);
 		FuseTests.deleteTree(base);
 	}
 

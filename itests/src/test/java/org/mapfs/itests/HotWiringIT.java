@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -106,39 +106,25 @@ class HotWiringIT {
 	}
 
 	private Configuration store(String id, String dir, boolean readOnly) throws IOException {
-		Configuration c = cm.getFactoryConfiguration("org.mapfs.store.local", "hot-" + id, "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("id", id);
-		props.put("path", base.resolve(dir).toString());
-		if (!readOnly) {
-			props.put("work", base.resolve("work-" + id).toString());
-		}
-		props.put("readOnly", readOnly);
-		c.update(props);
-		configs.add(c);
-		return c;
+		return keep(Configs.store(cm, id, base.resolve(dir), readOnly ? null : base.resolve("work-" + id), readOnly));
 	}
 
 	private Configuration mount(String name, String overlay, String... layers) throws IOException {
-		Configuration c = cm.getFactoryConfiguration("org.mapfs.mount", name, "?");
-		c.update(mountProps(name, overlay, layers));
+		return keep(Configs.mount(cm, name, overlay, layers));
+	}
+
+	/** The mount {@code name} of the private overlay over the golden repository, once it is ACTIVE. */
+	private void activeMount(String name) throws Exception {
+		store("hot-golden", "repo", true);
+		store("hot-private", "upper", false);
+		mount(name, "hot-private", "hot-golden");
+		Await.state(mounts, name, State.ACTIVE);
+	}
+
+	/** Deleted after the test. */
+	private Configuration keep(Configuration c) {
 		configs.add(c);
 		return c;
-	}
-
-	private static Dictionary<String, Object> mountProps(String name, String overlay, String... layers) {
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("name", name);
-		props.put("overlay", overlay);
-		props.put("layers", layers);
-		props.put("policy", "classic");
-		return props;
-	}
-
-
-	private ServiceReference<Mount> mountRef(String name) throws Exception {
-		var refs = context.getServiceReferences(Mount.class, "(" + Mount.NAME_PROPERTY + "=" + name + ")");
-		return refs.isEmpty() ? null : refs.iterator().next();
 	}
 
 	private static String read(Mount mount, String path) throws FsException {
@@ -168,11 +154,11 @@ class HotWiringIT {
 		MountState s = Await.state(mounts, "waiting", State.WAITING);
 		assertTrue(s.reason().contains("store 'hot-private'") && s.reason().contains("store 'hot-golden'"),
 				s.reason());
-		assertEquals(null, mountRef("waiting"));
+		assertEquals(null, Configs.mountService(context, "waiting"));
 		bundle.start();
 		Await.state(mounts, "waiting", State.ACTIVE);
-		Await.until("the Mount service", () -> mountRef("waiting") != null);
-		assertEquals("golden\n", read(context.getService(mountRef("waiting")), "etc/motd"));
+		Await.until("the Mount service", () -> Configs.mountService(context, "waiting") != null);
+		assertEquals("golden\n", read(context.getService(Configs.mountService(context, "waiting")), "etc/motd"));
 	}
 
 	@Test
@@ -184,7 +170,7 @@ class HotWiringIT {
 		mount("second-rw", "hot-private", "hot-golden;rw");
 		assertTrue(Await.state(mounts, "second-rw", State.FAILED).reason().contains("second writable layer"));
 		Configuration c = mount("bad-option", "hot-private", "hot-golden");
-		Dictionary<String, Object> props = mountProps("bad-option", "hot-private", "hot-golden");
+		Dictionary<String, Object> props = Configs.mountProperties("bad-option", "hot-private", "hot-golden");
 		props.put("policy.options", new String[] { "nosuch=1" });
 		c.update(props);
 		assertTrue(Await.state(mounts, "bad-option", State.FAILED).reason().contains("nosuch"));
@@ -202,21 +188,21 @@ class HotWiringIT {
 		store("hot-private", "upper", false);
 		Configuration c = mount("live", "hot-private", "hot-golden");
 		Await.state(mounts, "live", State.ACTIVE);
-		Await.until("the Mount service", () -> mountRef("live") != null);
-		ServiceReference<Mount> ref = mountRef("live");
+		Await.until("the Mount service", () -> Configs.mountService(context, "live") != null);
+		ServiceReference<Mount> ref = Configs.mountService(context, "live");
 		Mount mount = context.getService(ref);
 		List<FsPath> told = new CopyOnWriteArrayList<>();
 		mount.onChange(told::add);
-		c.update(mountProps("live", "hot-private", "hot-extra", "hot-golden"));
+		c.update(Configs.mountProperties("live", "hot-private", "hot-extra", "hot-golden"));
 		Await.until("the new layer", () -> mounts.get("live").orElseThrow().layers().size() == 2);
 		assertEquals("extra\n", read(mount, "etc/extra.conf"));
 		assertEquals("golden\n", read(mount, "etc/motd"));
-		assertEquals(ref.getProperty("service.id"), mountRef("live").getProperty("service.id"));
+		assertEquals(ref.getProperty("service.id"), Configs.mountService(context, "live").getProperty("service.id"));
 		assertTrue(told.contains(FsPath.ROOT));
-		c.update(mountProps("live", "hot-private", "hot-golden"));
+		c.update(Configs.mountProperties("live", "hot-private", "hot-golden"));
 		Await.until("the layer removed", () -> mounts.get("live").orElseThrow().layers().size() == 1);
 		Await.until("extra.conf hidden", () -> !exists(mount, "etc/extra.conf"));
-		assertEquals(ref.getProperty("service.id"), mountRef("live").getProperty("service.id"));
+		assertEquals(ref.getProperty("service.id"), Configs.mountService(context, "live").getProperty("service.id"));
 	}
 
 	private static boolean exists(Mount mount, String path) throws FsException {
@@ -238,12 +224,9 @@ class HotWiringIT {
 	 */
 	@Test
 	void theStoreBundleComesAndGoesUnderContinuousWritesWithoutLossOrANewMount() throws Exception {
-		store("hot-golden", "repo", true);
-		store("hot-private", "upper", false);
-		mount("busy", "hot-private", "hot-golden");
-		Await.state(mounts, "busy", State.ACTIVE);
-		Await.until("the Mount service", () -> mountRef("busy") != null);
-		ServiceReference<Mount> ref = mountRef("busy");
+		activeMount("busy");
+		Await.until("the Mount service", () -> Configs.mountService(context, "busy") != null);
+		ServiceReference<Mount> ref = Configs.mountService(context, "busy");
 		Mount mount = context.getService(ref);
 		mount.mkdir(FsPath.of("data"), 0755, Caller.PROCESS);
 
@@ -254,7 +237,7 @@ class HotWiringIT {
 		worker.awaitSuccesses(20);
 		bundle.stop();
 		worker.awaitFailures(5);
-		assertNotNull(mountRef("busy"), "the Mount service stays while its stores are gone");
+		assertNotNull(Configs.mountService(context, "busy"), "the Mount service stays while its stores are gone");
 		Await.until("the state names the stores gone", () -> mounts.get("busy").orElseThrow().reason().contains("is gone"));
 		bundle.start();
 		worker.awaitSuccesses(20);
@@ -269,9 +252,9 @@ class HotWiringIT {
 		assertEquals(List.of(), worker.problems, "torn or unexpected results");
 		assertTrue(worker.failures.get() > 0, "no operation saw a store gone");
 
-		assertEquals(ref.getProperty("service.id"), mountRef("busy").getProperty("service.id"),
+		assertEquals(ref.getProperty("service.id"), Configs.mountService(context, "busy").getProperty("service.id"),
 				"the same Mount service throughout");
-		assertSame(mount, context.getService(mountRef("busy")));
+		assertSame(mount, context.getService(Configs.mountService(context, "busy")));
 		for (int i : worker.written) {
 			assertEquals(Worker.content(i), read(mount, "data/f" + i));
 			assertEquals(Worker.content(i), Files.readString(base.resolve("upper/data/f" + i)));
@@ -285,10 +268,7 @@ class HotWiringIT {
 	 */
 	@Test
 	void aFuseMountStaysMountedThroughAStoreBundleUpdate() throws Exception {
-		store("hot-golden", "repo", true);
-		store("hot-private", "upper", false);
-		mount("fused-hot", "hot-private", "hot-golden");
-		Await.state(mounts, "fused-hot", State.ACTIVE);
+		activeMount("fused-hot");
 		Path mnt = served("fused-hot", "mnt");
 		String mountLine = mountLine(mnt);
 		Files.createDirectories(mnt.resolve("data"));
@@ -323,10 +303,7 @@ class HotWiringIT {
 	 */
 	@Test
 	void stoppingTheFuseBundleUnmountsAndStartingItMountsAgain() throws Exception {
-		store("hot-golden", "repo", true);
-		store("hot-private", "upper", false);
-		mount("fused-stop", "hot-private", "hot-golden");
-		Await.state(mounts, "fused-stop", State.ACTIVE);
+		activeMount("fused-stop");
 		Path mnt = served("fused-stop", "mnt-stop");
 		Bundle frontEnd = bundle("mapfs.frontend.fuse");
 		try (var open = Files.newBufferedReader(mnt.resolve("etc/motd"))) {
@@ -343,12 +320,8 @@ class HotWiringIT {
 	/** Configures a FUSE mount point {@code dir} for the mount {@code name} and waits until it is mounted. */
 	private Path served(String name, String dir) throws Exception {
 		Path mnt = Files.createDirectories(base.resolve(dir));
-		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", name, "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("mount", name);
-		props.put("mountPoint", mnt.toString());
-		fuse.update(props);
-		configs.add(0, fuse); // deleted first, before the mount's configuration
+		// deleted first, before the mount's configuration
+		configs.add(0, Configs.fuse(cm, name, mnt, Map.of()));
 		Await.until("the FUSE mount", () -> Await.mounted(mnt));
 		return mnt;
 	}

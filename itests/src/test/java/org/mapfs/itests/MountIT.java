@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Dictionary;
 import java.util.HexFormat;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -64,8 +62,8 @@ class MountIT {
 		Files.writeString(repo.resolve("motd"), "golden\n");
 		Files.createDirectories(base.resolve("upper"));
 		repoBefore = checksums(base.resolve("repo"));
-		golden = store("golden", base.resolve("repo"), null, true);
-		overlay = store("private", base.resolve("upper"), base.resolve("work"), false);
+		golden = Configs.store(cm, "golden", base.resolve("repo"), null, true);
+		overlay = Configs.store(cm, "private", base.resolve("upper"), base.resolve("work"), false);
 	}
 
 	@AfterEach
@@ -76,30 +74,6 @@ class MountIT {
 			}
 		}
 		assertEquals(repoBefore, checksums(base.resolve("repo")), "the repository changed");
-	}
-
-	private Configuration store(String id, Path path, Path work, boolean readOnly) throws IOException {
-		Configuration c = cm.getFactoryConfiguration("org.mapfs.store.local", id, "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("id", id);
-		props.put("path", path.toString());
-		if (work != null) {
-			props.put("work", work.toString());
-		}
-		props.put("readOnly", readOnly);
-		c.update(props);
-		return c;
-	}
-
-	private Configuration mount(String name, String overlayStore, String... layers) throws IOException {
-		Configuration c = cm.getFactoryConfiguration("org.mapfs.mount", name, "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("name", name);
-		props.put("overlay", overlayStore);
-		props.put("layers", layers);
-		props.put("policy", "classic");
-		c.update(props);
-		return c;
 	}
 
 	private Mount awaitMount(String name) throws InterruptedException, Exception {
@@ -117,7 +91,7 @@ class MountIT {
 
 	@Test
 	void aConfiguredMountServesTheMergedViewAndCopiesUp() throws Exception {
-		mountConfig = mount("it", "private", "golden");
+		mountConfig = Configs.mount(cm, "it", "private", "golden");
 		Mount mount = awaitMount("it");
 		assertNotNull(mount, "no Mount service for the configuration");
 		assertEquals("golden\n", read(mount, "etc/motd"));
@@ -143,16 +117,10 @@ class MountIT {
 
 	@Test
 	void aFuseMountPointServesTheMountToOtherProcessesAndGoesWithItsConfiguration() throws Exception {
-		mountConfig = mount("fused", "private", "golden");
+		mountConfig = Configs.mount(cm, "fused", "private", "golden");
 		assertNotNull(awaitMount("fused"));
 		Path mnt = Files.createDirectories(base.resolve("mnt"));
-		Configuration fuse = cm.getFactoryConfiguration("org.mapfs.frontend.fuse", "fused", "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("mount", "fused");
-		props.put("mountPoint", mnt.toString());
-		props.put("attrTimeout", 0.0);
-		props.put("entryTimeout", 0.0);
-		fuse.update(props);
+		Configuration fuse = Configs.fuse(cm, "fused", mnt, Map.of("attrTimeout", 0.0, "entryTimeout", 0.0));
 		try {
 			assertTrue(Await.within(Await.TIMEOUT, () -> Await.mounted(mnt)), "no FUSE mount at " + mnt + " within 10 s");
 			assertEquals("golden\n", shell("cat " + mnt + "/etc/motd"));
@@ -177,7 +145,7 @@ class MountIT {
 
 	@Test
 	void aMountNamingAMissingStoreWaitsForItAndHarmsNothing() throws Exception {
-		mountConfig = mount("broken", "private", "no-such-store");
+		mountConfig = Configs.mount(cm, "broken", "private", "no-such-store");
 		String reason = null;
 		for (int i = 0; i < 50 && reason == null; i++) {
 			Thread.sleep(100);
@@ -188,7 +156,7 @@ class MountIT {
 		assertTrue(reason.contains("no-such-store"), reason);
 		assertNull(awaitMountBriefly("broken"));
 		// the other stores keep working: a good mount next to the broken one comes up
-		Configuration good = mount("good", "private", "golden");
+		Configuration good = Configs.mount(cm, "good", "private", "golden");
 		try {
 			Mount mount = awaitMount("good");
 			assertNotNull(mount);

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.mapfs.api.Mount;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -58,8 +55,8 @@ class ShellIT {
 		Files.writeString(etc.resolve("motd"), "golden\n");
 		Files.createDirectories(base.resolve("upper"));
 		mnt = Files.createDirectories(base.resolve("mnt"));
-		golden = store("sh-golden", base.resolve("repo"), null, true);
-		overlay = store("sh-private", base.resolve("upper"), base.resolve("work"), false);
+		golden = Configs.store(cm, "sh-golden", base.resolve("repo"), null, true);
+		overlay = Configs.store(cm, "sh-private", base.resolve("upper"), base.resolve("work"), false);
 	}
 
 	@AfterEach
@@ -73,19 +70,6 @@ class ShellIT {
 		overlay.delete();
 		golden.delete();
 		assertEquals("127.0.0.1 localhost\n", Files.readString(base.resolve("repo/etc/hosts")), "repository changed");
-	}
-
-	private Configuration store(String id, Path path, Path work, boolean readOnly) throws IOException {
-		Configuration c = cm.getFactoryConfiguration("org.mapfs.store.local", id, "?");
-		Dictionary<String, Object> props = new Hashtable<>();
-		props.put("id", id);
-		props.put("path", path.toString());
-		if (work != null) {
-			props.put("work", work.toString());
-		}
-		props.put("readOnly", readOnly);
-		c.update(props);
-		return c;
 	}
 
 	/** Runs Gogo commands in a new session; what they printed. A failing command throws its exception. */
@@ -156,18 +140,18 @@ class ShellIT {
 		assertTrue(deleted.contains("deleted"), deleted);
 		assertEquals(null, cm.listConfigurations("(|(name=sh)(mount=sh))"));
 		assertTrue(Await.within(Await.TIMEOUT, () -> !Await.mounted(mnt)), "still mounted at " + mnt);
-		assertTrue(Await.within(Await.TIMEOUT, () -> mountService("sh") == null), "the Mount service stayed");
+		assertTrue(Await.within(Await.TIMEOUT, () -> Configs.mountService(context, "sh") == null), "the Mount service stayed");
 	}
 
 	@Test
 	void remountRebuildsTheMountFromItsConfiguration() throws Exception {
 		run("mapfs:mount sh --overlay sh-private --layer sh-golden");
-		assertTrue(Await.within(Await.TIMEOUT, () -> mountService("sh") != null), "no Mount service");
-		Object before = mountService("sh").getProperty(Constants.SERVICE_ID);
+		assertTrue(Await.within(Await.TIMEOUT, () -> Configs.mountService(context, "sh") != null), "no Mount service");
+		Object before = Configs.mountService(context, "sh").getProperty(Constants.SERVICE_ID);
 		String json = run("mapfs:remount --json sh");
 		assertEquals("{\"mount\":\"sh\",\"action\":\"recreated\",\"configurations\":[\"org.mapfs.mount~sh\"]}\n", json);
-		assertTrue(Await.within(Await.TIMEOUT, () -> mountService("sh") != null
-				&& !before.equals(mountService("sh").getProperty(Constants.SERVICE_ID))), "the mount was not rebuilt");
+		assertTrue(Await.within(Await.TIMEOUT, () -> Configs.mountService(context, "sh") != null
+				&& !before.equals(Configs.mountService(context, "sh").getProperty(Constants.SERVICE_ID))), "the mount was not rebuilt");
 		assertNotEquals(null, cm.listConfigurations("(name=sh)"));
 		assertTrue(assertThrows(Exception.class, () -> run("mapfs:mount sh --layer sh-golden")).getMessage()
 				.contains("configured already"));
@@ -198,11 +182,6 @@ class ShellIT {
 			}
 		}
 		assertEquals(0, depth, s);
-	}
-
-	private ServiceReference<Mount> mountService(String name) throws Exception {
-		var refs = context.getServiceReferences(Mount.class, "(" + Mount.NAME_PROPERTY + "=" + name + ")");
-		return refs.isEmpty() ? null : refs.iterator().next();
 	}
 
 }

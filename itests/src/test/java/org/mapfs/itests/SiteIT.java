@@ -12,7 +12,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,11 +102,6 @@ class SiteIT {
 	}
 
 
-	private ServiceReference<Mount> mountRef(String name) throws Exception {
-		var refs = context.getServiceReferences(Mount.class, "(" + Mount.NAME_PROPERTY + "=" + name + ")");
-		return refs.isEmpty() ? null : refs.iterator().next();
-	}
-
 	private static String read(Mount mount, String path) throws FsException {
 		try (FileHandle h = mount.open(FsPath.of(path), Set.of(OpenFlag.READ))) {
 			ByteBuffer buf = ByteBuffer.allocate((int) h.size());
@@ -121,19 +115,19 @@ class SiteIT {
 		stores();
 		mountFile("site-demo", "[\"" + n("site-golden") + "\"]");
 		Await.state(mounts, n("site-demo"), State.ACTIVE);
-		Await.until("the Mount service", () -> mountRef(n("site-demo")) != null);
-		ServiceReference<Mount> ref = mountRef(n("site-demo"));
+		Await.until("the Mount service", () -> Configs.mountService(context, n("site-demo")) != null);
+		ServiceReference<Mount> ref = Configs.mountService(context, n("site-demo"));
 		Mount mount = context.getService(ref);
 		assertEquals("golden\n", read(mount, "etc/motd"));
 
 		mountFile("site-demo", "[\"" + n("site-extra") + "\", \"" + n("site-golden") + "\"]");
 		Await.until("the added layer", () -> mounts.get(n("site-demo")).orElseThrow().layers().size() == 2);
 		assertEquals("extra\n", read(mount, "etc/extra.conf"));
-		assertEquals(ref.getProperty("service.id"), mountRef(n("site-demo")).getProperty("service.id"),
+		assertEquals(ref.getProperty("service.id"), Configs.mountService(context, n("site-demo")).getProperty("service.id"),
 				"reconfigured in place");
 
 		Files.delete(site.resolve("org.mapfs.mount-" + n("site-demo") + ".config"));
-		Await.until("the mount torn down", () -> mountRef(n("site-demo")) == null && mounts.get(n("site-demo")).isEmpty());
+		Await.until("the mount torn down", () -> Configs.mountService(context, n("site-demo")) == null && mounts.get(n("site-demo")).isEmpty());
 	}
 
 	@Test
@@ -151,6 +145,6 @@ class SiteIT {
 		assertTrue(mounts.list().stream().noneMatch(s -> s.name().contains("garbled") && s.state() != State.FAILED),
 				mounts.list().toString());
 		assertEquals(State.ACTIVE, mounts.get(n("site-good")).orElseThrow().state());
-		assertEquals("golden\n", read(context.getService(mountRef(n("site-good"))), "etc/motd"));
+		assertEquals("golden\n", read(context.getService(Configs.mountService(context, n("site-good"))), "etc/motd"));
 	}
 }

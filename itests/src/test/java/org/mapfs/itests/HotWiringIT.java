@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -218,9 +219,10 @@ class HotWiringIT {
 	}
 
 	/**
-	 * The bundle that provides both stores of a mount is stopped, started, updated and refreshed while a thread
-	 * writes and reads files through the mount: the Mount service stays, operations during the gaps fail with EIO
-	 * and never hang, every write that succeeded is there afterwards in full, and the mount serves again.
+	 * The bundle that provides both stores of a mount is stopped, started, updated, refreshed, uninstalled and
+	 * installed again while a thread writes and reads files through the mount: the Mount service stays, operations
+	 * during the gaps fail with EIO and never hang, every write that succeeded is there afterwards in full, and the
+	 * mount serves again.
 	 */
 	@Test
 	void theStoreBundleComesAndGoesUnderContinuousWritesWithoutLossOrANewMount() throws Exception {
@@ -246,6 +248,9 @@ class HotWiringIT {
 		Await.state(mounts, "busy", State.ACTIVE);
 		Await.until("stores back", () -> mounts.get("busy").orElseThrow().reason().isEmpty());
 		worker.awaitSuccesses(20);
+		reinstall(bundle);
+		Await.until("stores back after the reinstall", () -> mounts.get("busy").orElseThrow().reason().isEmpty());
+		worker.awaitSuccesses(20);
 		worker.stop.set(true);
 		thread.join(10_000);
 		assertFalse(thread.isAlive(), "the writer hangs");
@@ -264,10 +269,11 @@ class HotWiringIT {
 
 	/**
 	 * The same through FUSE: another process writes files through the mount point while the store bundle is
-	 * updated; the mount point stays mounted throughout, and every write the process saw succeed is there in full.
+	 * updated, then uninstalled and installed again; the mount point stays mounted throughout, and every write the
+	 * process saw succeed is there in full.
 	 */
 	@Test
-	void aFuseMountStaysMountedThroughAStoreBundleUpdate() throws Exception {
+	void aFuseMountStaysMountedThroughAStoreBundleUpdateAndReinstall() throws Exception {
 		activeMount("fused-hot");
 		Path mnt = served("fused-hot", "mnt");
 		String mountLine = mountLine(mnt);
@@ -286,6 +292,11 @@ class HotWiringIT {
 			Await.until("stores back", () -> mounts.get("fused-hot").orElseThrow().reason().isEmpty());
 			int before = Files.readAllLines(ok).size();
 			Await.until("writes after the update", () -> Files.readAllLines(ok).size() >= before + 10);
+			reinstall(bundle);
+			Await.until("stores back after the reinstall",
+					() -> mounts.get("fused-hot").orElseThrow().reason().isEmpty());
+			int reinstalled = Files.readAllLines(ok).size();
+			Await.until("writes after the reinstall", () -> Files.readAllLines(ok).size() >= reinstalled + 10);
 		} finally {
 			Files.createFile(stop);
 			assertTrue(writer.waitFor(10, TimeUnit.SECONDS), "the writing process hangs");
@@ -329,6 +340,22 @@ class HotWiringIT {
 	private static String mountLine(Path mnt) throws IOException {
 		return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(" " + mnt + " "))
 				.findFirst().orElse("not mounted");
+	}
+
+	/**
+	 * Uninstalls {@code bundle} and installs it again from its own jar at the same location (as an operator
+	 * replacing a backend does, and so the launcher knows it at the next start), then starts it.
+	 */
+	private void reinstall(Bundle bundle) throws Exception {
+		String location = bundle.getLocation();
+		Path jar = Path.of(location.replaceFirst("^(reference:)?(file:)?", ""));
+		assertTrue(Files.isRegularFile(jar), "the store bundle's location is no file: " + location);
+		byte[] content = Files.readAllBytes(jar);
+		bundle.uninstall();
+		refresh(bundle);
+		assertEquals(null, context.getBundle(location));
+		// through the system bundle: osgi-test's injected context uninstalls what it installed when the test ends
+		context.getBundle(0).getBundleContext().installBundle(location, new ByteArrayInputStream(content)).start();
 	}
 
 	private void refresh(Bundle bundle) throws InterruptedException {

@@ -86,6 +86,8 @@ public final class FuseComponent {
 	private String home;
 	private FuseFrontEnd frontEnd;
 	private Mount served;
+	/** While the configured mount is there but could not be mounted: its next change tries again. */
+	private AutoCloseable retry;
 
 	@Reference(name = "mount", service = Mount.class, cardinality = ReferenceCardinality.MULTIPLE,
 			policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeMount")
@@ -96,6 +98,7 @@ public final class FuseComponent {
 
 	synchronized void removeMount(Mount mount) {
 		candidates.removeIf(c -> c.mount() == mount);
+		stopRetrying();
 		if (served == mount) {
 			unmount("mount '" + mount.name() + "' went away");
 		}
@@ -124,6 +127,7 @@ public final class FuseComponent {
 
 	@Deactivate
 	synchronized void deactivate() {
+		stopRetrying();
 		unmount("the FUSE component is deactivated");
 		config = null;
 	}
@@ -143,9 +147,12 @@ public final class FuseComponent {
 		try {
 			fe.mount(c.mount(), mp, options(config));
 		} catch (IOException | RuntimeException e) {
-			LOG.log(Level.ERROR, "cannot mount '" + c.name() + "' at " + mp + ": " + e.getMessage(), e);
+			LOG.log(Level.ERROR, "cannot mount '" + c.name() + "' at " + mp + ": " + e.getMessage()
+					+ "; trying again when the mount changes (e.g. its store comes back)", e);
+			retryOnChange(c.mount());
 			return;
 		}
+		stopRetrying();
 		fe.onUnmounted(() -> {
 			if (!isServing(fe)) {
 				return;
@@ -154,6 +161,35 @@ public final class FuseComponent {
 		});
 		frontEnd = fe;
 		served = c.mount();
+	}
+
+	/**
+	 * A Mount service stays registered while its stores come and go, so a mount that failed for want of a store
+	 * would never be tried again by DS; the mount tells of the store coming back. The attempt runs on its own thread:
+	 * mounting waits for the kernel, and the change may come from a thread the engine needs meanwhile.
+	 */
+	private void retryOnChange(Mount mount) {
+		if (retry == null) {
+			retry = mount.onChange(path -> {
+				Thread t = new Thread(this::retry, "mapfs-fuse retry " + mount.name());
+				t.setDaemon(true);
+				t.start();
+			});
+		}
+	}
+
+	private synchronized void retry() {
+		if (retry != null) {
+			update();
+		}
+	}
+
+	private void stopRetrying() {
+		AutoCloseable r = retry;
+		retry = null;
+		if (r != null) {
+			FuseFrontEnd.closeQuietly(r);
+		}
 	}
 
 	private synchronized boolean isServing(FuseFrontEnd fe) {

@@ -235,7 +235,12 @@ public final class FuseFrontEnd implements AutoCloseable {
 			throw new IOException("interrupted while mounting at " + mp, e);
 		}
 		// the kernel applies INIT's reply after we sent it; a first request waits until it has
-		Files.readAttributes(mp, BasicFileAttributes.class);
+		try {
+			Files.readAttributes(mp, BasicFileAttributes.class);
+		} catch (IOException e) {
+			umount();
+			throw e;
+		}
 		readAhead(mp, m.settings().maxWrite() / 1024);
 		LOG.log(Level.INFO, () -> "mounted " + mount.name() + " at " + mp);
 	}
@@ -373,7 +378,7 @@ public final class FuseFrontEnd implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(AutoCloseable c) {
+	static void closeQuietly(AutoCloseable c) {
 		try {
 			c.close();
 		} catch (Exception e) {

@@ -9,11 +9,20 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mapfs.api.Errno;
+import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.core.MountBuilder;
@@ -160,5 +169,44 @@ class FuseComponentTest {
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "demo"));
 		component.activate(config("demo", base.resolve("missing")), null);
 		assertNull(component.frontEnd(), "nothing mounted");
+	}
+
+	/**
+	 * A mount whose store is gone cannot serve its root, and its Mount service stays registered meanwhile: the
+	 * failed mount leaves nothing mounted, and the mount's change (the store is back) mounts it.
+	 */
+	@Test
+	void aMountThatCannotServeItsRootIsMountedWhenItsStoreComesBack() throws Exception {
+		AtomicBoolean gone = new AtomicBoolean(true);
+		List<Consumer<FsPath>> listeners = new CopyOnWriteArrayList<>();
+		Mount storeGone = (Mount) Proxy.newProxyInstance(Mount.class.getClassLoader(), new Class<?>[] { Mount.class },
+				(proxy, method, args) -> {
+					if (method.getName().equals("onChange")) {
+						@SuppressWarnings("unchecked")
+						Consumer<FsPath> l = (Consumer<FsPath>) args[0];
+						listeners.add(l);
+						return (AutoCloseable) () -> listeners.remove(l);
+					}
+					if (gone.get() && (method.getName().equals("stat") || method.getName().equals("lookup"))) {
+						throw new FsException(Errno.EIO, "store 'upper' is gone");
+					}
+					try {
+						return method.invoke(mount, args);
+					} catch (InvocationTargetException e) {
+						throw e.getCause();
+					}
+				});
+		component.addMount(storeGone, Map.of(Mount.NAME_PROPERTY, "demo"));
+		component.activate(config("demo", mnt), null);
+		assertNull(component.frontEnd(), "nothing mounted");
+		assertFalse(FuseTests.inProcMounts(mnt), "the failed mount is not left mounted");
+		gone.set(false);
+		listeners.forEach(l -> l.accept(FsPath.ROOT));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!FuseTests.inProcMounts(mnt) && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertTrue(FuseTests.inProcMounts(mnt), "mounted when the store came back");
+		assertEquals("hello\n", cat());
 	}
 }

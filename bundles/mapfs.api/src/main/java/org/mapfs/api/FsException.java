@@ -24,11 +24,13 @@ public class FsException extends IOException {
 
 	private final Errno errno;
 	private final FsPath path;
+	private final String reason;
 
 	public FsException(Errno errno, FsPath path, String reason, Throwable cause) {
-		super(message(errno, path, reason), cause);
+		super(null, cause);
 		this.errno = Objects.requireNonNull(errno);
 		this.path = path;
+		this.reason = reason;
 		if (errno == Errno.EIO || cause != null) {
 			super.fillInStackTrace();
 		}
@@ -53,7 +55,9 @@ public class FsException extends IOException {
 		this(errno, null, reason, null);
 	}
 
-	private static String message(Errno errno, FsPath path, String reason) {
+	/** Made when asked for: most errnos are answers that no one reads as text. */
+	@Override
+	public String getMessage() {
 		StringBuilder sb = new StringBuilder(errno.name());
 		if (path != null) {
 			sb.append(' ').append(path.toAbsoluteString());

@@ -6,6 +6,7 @@ import org.mapfs.api.AttributeChange;
 import org.mapfs.api.Caller;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
+import org.mapfs.api.FileData;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.XattrMode;
@@ -73,13 +74,14 @@ final class CopyUp {
 			switch (attrs.type()) {
 				case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
 				case REGULAR -> {
-					work.create(staged, 0600, Caller.PROCESS).close();
-					if (dataOnly) {
-						work.truncate(staged, attrs.size());
-						policy.markMetacopy(work, staged);
-					} else {
-						policy.copyUp(node.origin(), attrs, staged);
-						stats.copiedBytes(attrs.size());
+					try (FileData data = work.create(staged, 0600, Caller.PROCESS)) {
+						if (dataOnly) {
+							data.truncate(attrs.size());
+							policy.markMetacopy(work, staged);
+						} else {
+							policy.copyUp(node.origin(), attrs, data);
+							stats.copiedBytes(attrs.size());
+						}
 					}
 				}
 				case SYMLINK -> work.symlink(staged, meta.layer().store.readlink(meta.storePath()), Caller.PROCESS);

@@ -329,7 +329,8 @@ final class MountManager implements AutoCloseable {
 				a.put(m.name(), m.running());
 			}
 		}
-		states = List.copyOf(s);
+		// in this order: whoever sees a mount ACTIVE finds it running
 		active = Map.copyOf(a);
+		states = List.copyOf(s);
 	}
 }

@@ -60,10 +60,11 @@ public interface OverlayPolicy {
 	boolean isMetadataOnlyCopyUp();
 
 	/**
-	 * Writes the private data of the file at {@code origin} into the regular file {@code staged} in the overlay's
-	 * work area, which the engine has created empty. The engine copies metadata and publishes the file.
+	 * Writes the private data of the file at {@code origin} into {@code staged}: a new, empty regular file in the
+	 * overlay's work area, which the engine created, opened for writing and closes afterwards. The engine copies
+	 * metadata and publishes the file.
 	 */
-	void copyUp(Origin origin, FileAttributes attrs, FsPath staged) throws FsException;
+	void copyUp(Origin origin, FileAttributes attrs, FileData staged) throws FsException;
 
 	/**
 	 * Opens the data of a regular file in the overlay.

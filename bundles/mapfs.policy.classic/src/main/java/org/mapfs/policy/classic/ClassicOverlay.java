@@ -114,9 +114,8 @@ final class ClassicOverlay implements OverlayPolicy {
 	}
 
 	@Override
-	public void copyUp(Origin origin, FileAttributes attrs, FsPath staged) throws FsException {
-		try (FileData in = origin.store().open(origin.path());
-				FileData out = overlay.work().openWritable(staged)) {
+	public void copyUp(Origin origin, FileAttributes attrs, FileData out) throws FsException {
+		try (FileData in = origin.store().open(origin.path())) {
 			ByteBuffer buf = BUFFER.get();
 			long pos = 0;
 			while (true) {

@@ -1,5 +1,6 @@
 package org.mapfs.api;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -77,6 +78,61 @@ public interface Mount {
 	void rmdir(FsPath path) throws FsException;
 
 	void rename(FsPath from, FsPath to, RenameMode mode) throws FsException;
+
+	/**
+	 * Copies the regular file {@code from} to the new regular file {@code to}: its bytes and its permission bits,
+	 * not its owner, times or extended attributes (as {@code cp} without {@code -p}). With {@code replace} an
+	 * existing {@code to} that is not a directory is replaced; without it an existing {@code to} fails with EEXIST.
+	 * Copying a file onto itself (the same name, or another name of the same inode) changes nothing.
+	 * <p>
+	 * This default copies the bytes through {@link #open} and {@link #create}, that is through the caller, and
+	 * removes a half-written {@code to} when that fails. The union engine overrides it with a copy-up, so that a
+	 * repository file is copied within the stores (and a block-level policy shares the unchanged blocks).
+	 *
+	 * @throws FsException EISDIR if {@code from} or an existing {@code to} is a directory, EINVAL if {@code from}
+	 *             is not a regular file, and whatever open, create and write fail with
+	 */
+	default void copy(FsPath from, FsPath to, boolean replace, Caller caller) throws FsException {
+		FileAttributes source = stat(from);
+		if (!source.isRegularFile()) {
+			throw new FsException(source.isDirectory() ? Errno.EISDIR : Errno.EINVAL, from, "not a regular file");
+		}
+		FileAttributes target;
+		try {
+			target = stat(to);
+		} catch (FsException e) {
+			if (e.errno() != Errno.ENOENT) {
+				throw e;
+			}
+			target = null;
+		}
+		if (target != null) {
+			if (target.ino() == source.ino() && target.dev() == source.dev()) {
+				return;
+			}
+			if (!replace) {
+				throw new FsException(Errno.EEXIST, to);
+			}
+			if (target.isDirectory()) {
+				throw new FsException(Errno.EISDIR, to);
+			}
+			unlink(to);
+		}
+		try (FileHandle in = open(from, Set.of(OpenFlag.READ), caller)) {
+			FileHandle out = create(to, source.mode(), caller, true);
+			try (out) {
+				ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+				long position = 0;
+				for (int n; (n = in.read(buffer.clear(), position)) >= 0;) {
+					out.write(buffer.flip(), position);
+					position += n;
+				}
+			} catch (FsException e) {
+				unlink(to);
+				throw e;
+			}
+		}
+	}
 
 	void setattr(FsPath path, AttributeChange change) throws FsException;
 

@@ -62,6 +62,7 @@ class HotWiringIT {
 
 	Path base;
 	final List<Configuration> configs = new ArrayList<>();
+	final List<Uninstalled> uninstalled = new ArrayList<>();
 	final List<FrameworkEvent> frameworkErrors = new CopyOnWriteArrayList<>();
 	final FrameworkListener errors = e -> {
 		if (e.getType() == FrameworkEvent.ERROR) {
@@ -83,6 +84,9 @@ class HotWiringIT {
 	@AfterEach
 	void tearDown() throws Exception {
 		context.removeFrameworkListener(errors);
+		for (Uninstalled u : List.copyOf(uninstalled)) {
+			install(u);
+		}
 		Bundle store = storeBundle();
 		if (store.getState() != Bundle.ACTIVE) {
 			store.start();
@@ -328,6 +332,20 @@ class HotWiringIT {
 		assertEquals(Files.readString(base.resolve("repo/etc/motd")), Files.readString(mnt.resolve("etc/motd")));
 	}
 
+	@Test
+	void uninstallingTheFuseBundleUnmountsAndInstallingItMountsAgain() throws Exception {
+		activeMount("fused-gone");
+		Path mnt = served("fused-gone", "mnt-gone");
+		Uninstalled frontEnd;
+		try (var open = Files.newBufferedReader(mnt.resolve("etc/motd"))) {
+			frontEnd = uninstall(bundle("mapfs.frontend.fuse"));
+			assertFalse(Await.mounted(mnt), "still mounted after the bundle was uninstalled");
+		}
+		install(frontEnd);
+		Await.until("mounted again", () -> Await.mounted(mnt));
+		assertEquals(Files.readString(base.resolve("repo/etc/motd")), Files.readString(mnt.resolve("etc/motd")));
+	}
+
 	/** Configures a FUSE mount point {@code dir} for the mount {@code name} and waits until it is mounted. */
 	private Path served(String name, String dir) throws Exception {
 		Path mnt = Files.createDirectories(base.resolve(dir));
@@ -342,20 +360,33 @@ class HotWiringIT {
 				.findFirst().orElse("not mounted");
 	}
 
-	/**
-	 * Uninstalls {@code bundle} and installs it again from its own jar at the same location (as an operator
-	 * replacing a backend does, and so the launcher knows it at the next start), then starts it.
-	 */
-	private void reinstall(Bundle bundle) throws Exception {
+	/** A bundle uninstalled by a test: where it was and its jar, to install it again. */
+	private record Uninstalled(String location, byte[] content) {
+	}
+
+	/** Uninstalls {@code bundle} (and refreshes), keeping its jar; tearDown installs it again if the test does not. */
+	private Uninstalled uninstall(Bundle bundle) throws Exception {
 		String location = bundle.getLocation();
 		Path jar = Path.of(location.replaceFirst("^(reference:)?(file:)?", ""));
-		assertTrue(Files.isRegularFile(jar), "the store bundle's location is no file: " + location);
-		byte[] content = Files.readAllBytes(jar);
+		assertTrue(Files.isRegularFile(jar), "the bundle's location is no file: " + location);
+		Uninstalled u = new Uninstalled(location, Files.readAllBytes(jar));
+		uninstalled.add(u);
 		bundle.uninstall();
 		refresh(bundle);
 		assertEquals(null, context.getBundle(location));
+		return u;
+	}
+
+	/** Installs an uninstalled bundle again at its location (as an operator replacing a bundle does) and starts it. */
+	private void install(Uninstalled u) throws Exception {
+		uninstalled.remove(u);
 		// through the system bundle: osgi-test's injected context uninstalls what it installed when the test ends
-		context.getBundle(0).getBundleContext().installBundle(location, new ByteArrayInputStream(content)).start();
+		context.getBundle(0).getBundleContext().installBundle(u.location(), new ByteArrayInputStream(u.content()))
+				.start();
+	}
+
+	private void reinstall(Bundle bundle) throws Exception {
+		install(uninstall(bundle));
 	}
 
 	private void refresh(Bundle bundle) throws InterruptedException {

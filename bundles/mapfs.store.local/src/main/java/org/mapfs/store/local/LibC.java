@@ -64,9 +64,6 @@ public interface LibC {
 
 	long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
 
-	long pread(int fd, @Out byte[] buf, long count, long offset);
-
-	long pwrite(int fd, @In byte[] buf, long count, long offset);
 
 	int ftruncate(int fd, long length);
 

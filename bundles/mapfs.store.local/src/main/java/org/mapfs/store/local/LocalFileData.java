@@ -27,6 +27,24 @@ final class LocalFileData implements FileData {
 		return fd.fd();
 	}
 
+	/** The most a read into a heap buffer reads at once (the rest is a short read, which callers allow). */
+	private static final int STAGING_MAX = 1 << 20;
+	private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
+
+	/**
+	 * A direct buffer of this thread for a read into a heap buffer, as the JDK's FileChannel does: jnr would copy
+	 * the heap array into native memory it allocates for each call and back (measured: a 1 MiB file read in 64 KiB
+	 * heap buffers took a quarter longer than through FileChannel).
+	 */
+	private static ByteBuffer staging(int want) {
+		ByteBuffer b = STAGING.get();
+		if (b == null || b.capacity() < Math.min(want, STAGING_MAX)) {
+			b = ByteBuffer.allocateDirect(Math.min(Math.max(want, 64 << 10), STAGING_MAX));
+			STAGING.set(b);
+		}
+		return b.clear();
+	}
+
 	@Override
 	public int read(ByteBuffer dst, long position) throws FsException {
 		if (position < 0) {
@@ -39,20 +57,16 @@ final class LocalFileData implements FileData {
 		int f = enter();
 		try {
 			long n;
-			if (dst.isDirect() || (dst.hasArray() && !dst.isReadOnly())) {
-				do {
-					n = libc.pread(f, dst, want, position);
-				} while (n < 0 && Native.errno() == Native.EINTR);
-				if (n > 0) {
+			ByteBuffer into = dst.isDirect() ? dst : staging(want);
+			int count = Math.min(want, into.remaining());
+			do {
+				n = libc.pread(f, into, count, position);
+			} while (n < 0 && Native.errno() == Native.EINTR);
+			if (n > 0) {
+				if (into == dst) {
 					dst.position(dst.position() + (int) n);
-				}
-			} else {
-				byte[] tmp = new byte[want];
-				do {
-					n = libc.pread(f, tmp, want, position);
-				} while (n < 0 && Native.errno() == Native.EINTR);
-				if (n > 0) {
-					dst.put(tmp, 0, (int) n);
+				} else {
+					dst.put(into.limit((int) n));
 				}
 			}
 			if (n < 0) {

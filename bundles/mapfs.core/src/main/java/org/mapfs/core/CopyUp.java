@@ -17,22 +17,25 @@ import org.mapfs.api.store.WritableStore;
 /**
  * Making the private copy of a repository entry in the overlay. Parents first, each with its metadata; every
  * entry is built in the overlay's work area and published with one rename, so a crash never leaves a partial
- * copy visible. The parent's times are restored afterwards: a copy-up is not a change the client made.
- * Callers hold the mount's namespace lock.
+ * copy visible. The parent's times are restored afterwards: a copy-up is not a change the client made. A
+ * hard-linked repository file is copied up once, to the overlay's index, and each of its names is linked to that
+ * copy ({@link Index}). Callers hold the mount's namespace lock.
  */
 final class CopyUp {
 	private final LayerMap map;
 	private final Lookup lookup;
 	private final OverlayPolicy policy;
 	private final Identity identity;
+	private final Index index;
 	private final Stats stats;
 	private final AtomicLong staging = new AtomicLong();
 
-	CopyUp(LayerMap map, Lookup lookup, OverlayPolicy policy, Identity identity, Stats stats) {
+	CopyUp(LayerMap map, Lookup lookup, OverlayPolicy policy, Identity identity, Index index, Stats stats) {
 		this.map = map;
 		this.lookup = lookup;
 		this.policy = policy;
 		this.identity = identity;
+		this.index = index;
 		this.stats = stats;
 	}
 
@@ -46,7 +49,8 @@ final class CopyUp {
 
 	/**
 	 * The node after making sure the overlay holds its metadata: a repository file becomes a metadata-only copy
-	 * where the policy allows it, anything else is copied up whole.
+	 * where the policy allows it, anything else is copied up whole (a hard-linked file too: a metadata-only copy
+	 * would not be shared by its other names).
 	 */
 	Node copyUpMetadata(Node node) throws FsException {
 		return copyUp(node, policy.isMetadataOnlyCopyUp());
@@ -64,10 +68,14 @@ final class CopyUp {
 		WritableStore overlay = map.overlayStore();
 		Node parent = copyUp(lookup.lookup(node.path().parent()));
 		FsPath target = map.overlay().storePath(node.path());
+		if (node.isIndexed()) {
+			return linkUp(node, parent, target);
+		}
+		boolean linked = index.isLinked(node);
 		// metadata comes from the top (a metadata-only copy keeps its own), data from where it lives
 		Layer.Branch meta = node.top();
 		FileAttributes attrs = meta.attrs();
-		boolean dataOnly = attrs.isRegularFile() && metadataOnly;
+		boolean dataOnly = attrs.isRegularFile() && metadataOnly && !linked;
 		WritableStore work = overlay.work();
 		FsPath staged = stagingName();
 		try {
@@ -89,16 +97,66 @@ final class CopyUp {
 			}
 			copyMetadata(meta.layer().store, meta.storePath(), attrs, work, staged, overlay.isPrivileged());
 			identity.keep(node, work, staged);
+			if (linked) {
+				index.add(node, work, staged);
+			}
 			publish(overlay, parent, staged, target);
 		} catch (FsException e) {
 			discard(work, staged);
 			throw e;
 		} finally {
-			// the node gains its overlay branch (on a failure it may have, if the publish got through)
-			lookup.invalidate(node.path());
+			// the node gains its overlay branch (on a failure it may have, if the publish got through); every other
+			// name of an indexed file is served by the index from now on
+			lookup.invalidate(linked ? FsPath.ROOT : node.path());
 		}
 		stats.copyUp();
 		return lookup.lookup(node.path());
+	}
+
+	/** Links the index entry that serves {@code node} into the overlay at its name: the copy-up of one more name. */
+	private Node linkUp(Node node, Node parent, FsPath target) throws FsException {
+		WritableStore overlay = map.overlayStore();
+		WritableStore work = overlay.work();
+		FsPath staged = stagingName();
+		try {
+			work.link(node.top().storePath(), staged);
+			publish(overlay, parent, staged, target);
+		} catch (FsException e) {
+			discard(work, staged);
+			throw e;
+		} finally {
+			lookup.invalidate(node.path());
+		}
+		return lookup.lookup(node.path());
+	}
+
+	/**
+	 * A name of {@code node} is about to go: a hard-linked repository file is copied up first, so that its
+	 * other names keep count ({@link Index}). Returns the node to remove.
+	 */
+	Node beforeUnlink(Node node) throws FsException {
+		return index.isLinked(node) ? copyUp(node) : node;
+	}
+
+	/**
+	 * Makes the regular file {@code source} anew at {@code target} of the overlay (Mount.copy): built in the work
+	 * area from the source's data by the policy and published, as a copy-up; but a new file, owned by
+	 * {@code caller}, with {@code mode}, times of now and no extended attributes.
+	 */
+	void copy(Node source, FsPath target, int mode, Caller caller) throws FsException {
+		WritableStore overlay = map.overlayStore();
+		WritableStore work = overlay.work();
+		FsPath staged = stagingName();
+		try {
+			try (FileData data = work.create(staged, mode, caller)) {
+				policy.copyUp(source.source(), source.data().attrs(), data);
+			}
+			overlay.publish(staged, target);
+		} catch (FsException e) {
+			discard(work, staged);
+			throw e;
+		}
+		identity.created(overlay, target);
 	}
 
 	/** A fresh name in the work area. */
@@ -124,8 +182,19 @@ final class CopyUp {
 		}
 	}
 
-	/** Removes an entry of the work area and everything below it. */
+	/** Removes an entry of a store and everything below it. */
 	static void remove(WritableStore store, FsPath path) throws FsException {
+		remove(store, path, (s, p, a) -> {
+		});
+	}
+
+	/** What to do with each file before {@link #remove(WritableStore, FsPath, Removing)} removes it. */
+	interface Removing {
+		void file(WritableStore store, FsPath path, FileAttributes attrs) throws FsException;
+	}
+
+	/** Removes an entry of a store and everything below it, telling {@code removing} of each file first. */
+	static void remove(WritableStore store, FsPath path, Removing removing) throws FsException {
 		FileAttributes attrs;
 		try {
 			attrs = store.stat(path);
@@ -137,10 +206,11 @@ final class CopyUp {
 		}
 		if (attrs.isDirectory()) {
 			for (var e : store.list(path)) {
-				remove(store, path.resolve(e.name()));
+				remove(store, path.resolve(e.name()), removing);
 			}
 			store.rmdir(path);
 		} else {
+			removing.file(store, path, attrs);
 			store.unlink(path);
 		}
 	}

@@ -1,5 +1,6 @@
 package org.mapfs.core;
 
+import org.mapfs.api.Caller;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileAttributes;
 import org.mapfs.api.FileType;
@@ -21,16 +22,18 @@ final class DirOps {
 	private final CopyUp copyUp;
 	private final OverlayPolicy policy;
 	private final Identity identity;
+	private final Index index;
 	private final Stats stats;
 
 	DirOps(LayerMap map, Lookup lookup, Readdir readdir, CopyUp copyUp, OverlayPolicy policy, Identity identity,
-			Stats stats) {
+			Index index, Stats stats) {
 		this.map = map;
 		this.lookup = lookup;
 		this.readdir = readdir;
 		this.copyUp = copyUp;
 		this.policy = policy;
 		this.identity = identity;
+		this.index = index;
 		this.stats = stats;
 	}
 
@@ -80,17 +83,23 @@ final class DirOps {
 		identity.created(overlay, target);
 	}
 
+	/**
+	 * link(2), its errors in linkat(2)'s order: the resolution of either path, then a taken new name, then a
+	 * directory source.
+	 */
 	void link(FsPath existing, FsPath link) throws FsException {
-		WritableStore overlay = map.overlayStore();
 		Node node = lookup.lookup(existing);
-		if (node.isDirectory()) {
-			throw new FsException(Errno.EPERM, existing, "hard link to a directory");
-		}
 		Node parent = parentDirectory(link);
 		if (lookup.child(parent, link.name()) != null) {
 			throw new FsException(Errno.EEXIST, link);
 		}
-		FsPath from = copyUp.copyUp(node).top().storePath();
+		WritableStore overlay = map.overlayStore();
+		if (node.isDirectory()) {
+			throw new FsException(Errno.EPERM, existing, "hard link to a directory");
+		}
+		Node upper = copyUp.copyUp(node);
+		FsPath from = upper.top().storePath();
+		Index.Links links = index.links(upper);
 		copyUp.copyUp(parent);
 		FsPath target = map.overlay().storePath(link);
 		if (overlayHasEntry(overlay, target)) {
@@ -99,6 +108,9 @@ final class DirOps {
 			overlay.unlink(target);
 		}
 		overlay.link(from, target);
+		if (links != null) {
+			index.linked(links);
+		}
 	}
 
 	void unlink(FsPath path) throws FsException {
@@ -127,6 +139,8 @@ final class DirOps {
 	private void remove(Node node) throws FsException {
 		WritableStore overlay = map.overlayStore();
 		FsPath path = node.path();
+		node = copyUp.beforeUnlink(node);
+		Index.Links links = index.links(node);
 		Node parent = copyUp.copyUp(lookup.resolve(path.parent()));
 		// an entry served by a layer below is one the lower layers have, no need to ask them again
 		boolean whiteout = !node.isUpper() || lookup.lowerHas(parent, path.name());
@@ -150,6 +164,9 @@ final class DirOps {
 				throw e;
 			}
 			stats.whiteout();
+		}
+		if (links != null) {
+			index.unlinked(links);
 		}
 	}
 
@@ -180,6 +197,8 @@ final class DirOps {
 			}
 			checkReplace(src, dst);
 		}
+		// the replaced file loses a name
+		Index.Links replaced = dst == null ? null : index.links(copyUp.beforeUnlink(dst));
 		String redirect = src.isDirectory() && (src.branches().size() > 1 || !src.isUpper()) ? redirect(src) : null;
 		WritableStore overlay = map.overlayStore();
 		src = copyUp.copyUp(src); // a directory alone, not its tree
@@ -207,6 +226,9 @@ final class DirOps {
 			overlay.publish(staged, map.overlay().storePath(from));
 			stats.whiteout();
 		}
+		if (replaced != null) {
+			index.unlinked(replaced);
+		}
 	}
 
 	/**
@@ -228,9 +250,9 @@ final class DirOps {
 		return dir.isUpper() && policy.redirect(map.overlayStore(), dir.top().storePath()) != null;
 	}
 
-	private static boolean sameFile(Node a, Node b) {
-		return a.top().layer() == b.top().layer() && !a.top().synthetic() && !b.top().synthetic()
-				&& a.storeAttrs().ino() == b.storeAttrs().ino() && a.storeAttrs().dev() == b.storeAttrs().dev();
+	/** True for two names of one file, as the mount numbers files (a copy keeps its repository file's number). */
+	private boolean sameFile(Node a, Node b) throws FsException {
+		return !a.top().synthetic() && !b.top().synthetic() && identity.ino(a) == identity.ino(b);
 	}
 
 	private void checkReplace(Node src, Node dst) throws FsException {
@@ -243,6 +265,19 @@ final class DirOps {
 		if (dst.isDirectory() && !readdir.isEmpty(dst)) {
 			throw new FsException(Errno.ENOTEMPTY, dst.path());
 		}
+	}
+
+	/**
+	 * A copy of the regular file {@code source} at the free name {@code path} (Mount.copy), in a directory copied up
+	 * for it; no partial copy is ever visible.
+	 */
+	void copy(Node source, FsPath path, int mode, Caller caller) throws FsException {
+		Node parent = parentDirectory(path);
+		if (lookup.child(parent, path.name()) != null) {
+			throw new FsException(Errno.EEXIST, path);
+		}
+		copyUp.copyUp(parent);
+		copyUp.copy(source, map.overlay().storePath(path), mode, caller);
 	}
 
 	private Node parentDirectory(FsPath path) throws FsException {

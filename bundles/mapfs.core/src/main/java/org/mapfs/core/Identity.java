@@ -1,6 +1,7 @@
 package org.mapfs.core;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,12 +20,13 @@ import org.mapfs.api.store.WritableStore;
  */
 final class Identity {
 	private static final int LAYER_SHIFT = 56;
-	private static final String TRUSTED = "trusted.mapfs.ino";
-	private static final String USER = "user.mapfs.ino";
+	private static final String INO = "ino";
+	/** The names of the engine's own extended attributes, without their namespace. */
+	private static final List<String> OWN = List.of(INO, Index.XATTR);
 	private static final long NOT_A_COPY = -1;
 	private static final int MAX_KEPT = 1 << 20;
 	private final long dev;
-	private final String xattr;
+	private final boolean privileged;
 	/**
 	 * The number kept on each copy in the overlay, by the copy's store inode number, so that listings need not
 	 * read an attribute per entry. The overlay changes only through the mount, which keeps this true.
@@ -34,11 +36,20 @@ final class Identity {
 	Identity(String mountName, boolean privileged) {
 		// a stable, mount-specific value that does not look like a real device's major:minor
 		this.dev = (mountName.hashCode() & 0x7fffffffL) | (1L << 40);
-		this.xattr = privileged ? TRUSTED : USER;
+		this.privileged = privileged;
+	}
+
+	/** The full name of one of the engine's own extended attributes: trusted.* where privileged, else user.*. */
+	String xattr(String name) {
+		return xattr(name, privileged);
+	}
+
+	private static String xattr(String name, boolean privileged) {
+		return (privileged ? "trusted.mapfs." : "user.mapfs.") + name;
 	}
 
 	static boolean isInternalXattr(String name) {
-		return name.equals(TRUSTED) || name.equals(USER);
+		return OWN.stream().anyMatch(own -> name.equals(xattr(own, true)) || name.equals(xattr(own, false)));
 	}
 
 	long dev() {
@@ -62,7 +73,7 @@ final class Identity {
 
 	private long readKept(Layer layer, FsPath storePath) throws FsException {
 		try {
-			return ByteBuffer.wrap(layer.store.getxattr(storePath, xattr)).getLong();
+			return ByteBuffer.wrap(layer.store.getxattr(storePath, xattr(INO))).getLong();
 		} catch (FsException e) {
 			if (e.errno() == Errno.ENODATA || e.errno() == Errno.ENOTSUP) {
 				return NOT_A_COPY;
@@ -93,11 +104,11 @@ final class Identity {
 
 	/** Keeps the number of {@code node} on its copy, staged at {@code staged} of {@code store}. */
 	void keep(Node node, WritableStore store, FsPath staged) throws FsException {
-		if (node.storeAttrs().isSymlink() && xattr.equals(USER)) {
+		if (node.storeAttrs().isSymlink() && !privileged) {
 			return; // Linux allows no user.* attributes on symlinks: their number follows the copy
 		}
 		long ino = ino(node);
-		store.setxattr(staged, xattr, ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);
+		store.setxattr(staged, xattr(INO), ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);
 		remember(store.stat(staged).ino(), ino);
 	}
 

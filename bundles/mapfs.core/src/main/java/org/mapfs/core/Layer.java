@@ -17,13 +17,28 @@ final class Layer {
 	/** Position in the map, 0 = top. Part of every inode number the layer serves. */
 	final int index;
 	final boolean writable;
+	/**
+	 * True for the overlay's work area as it serves indexed files ({@link Index}): writable, numbered as the
+	 * overlay, but outside the merged tree.
+	 */
+	final boolean indexArea;
 
 	/** @param store the store, already narrowed to the layer's sub-path ({@link SubStore}) */
 	Layer(Store store, FsPath at, int index, boolean writable) {
+		this(store, at, index, writable, false);
+	}
+
+	private Layer(Store store, FsPath at, int index, boolean writable, boolean indexArea) {
 		this.store = store;
 		this.at = at;
 		this.index = index;
 		this.writable = writable;
+		this.indexArea = indexArea;
+	}
+
+	/** The overlay's work area as the layer of the index entries ({@link Index}). */
+	static Layer indexArea(WritableStore work) {
+		return new Layer(work, FsPath.ROOT, 0, true, true);
 	}
 
 	WritableStore writableStore() {

@@ -13,16 +13,19 @@ import org.mapfs.api.policy.OverlayPolicy;
 /**
  * Path lookup through the map (overlayfs's namei): walk the path one name at a time; at each directory only the
  * layers that merge into it are asked; a whiteout or an opaque directory stops the walk down the layers, and the
- * top match wins. What is found on the way is cached ({@link NodeCache}).
+ * top match wins. A name of a hard-linked repository file that was copied up under another name is served by
+ * the overlay's index ({@link Index}). What is found on the way is cached ({@link NodeCache}).
  */
 final class Lookup {
 	private final LayerMap map;
 	private final OverlayPolicy policy;
+	private final Index index;
 	private final NodeCache cache = new NodeCache();
 
-	Lookup(LayerMap map, OverlayPolicy policy) {
+	Lookup(LayerMap map, OverlayPolicy policy, Index index) {
 		this.map = map;
 		this.policy = policy;
+		this.index = index;
 	}
 
 	Node root() throws FsException {
@@ -163,7 +166,7 @@ final class Lookup {
 		if (metacopy && found.size() < 2) {
 			throw new FsException(Errno.EIO, path, "metadata-only copy whose repository data is gone");
 		}
-		return found.isEmpty() ? null : new Node(path, found, metacopy);
+		return found.isEmpty() ? null : index.served(new Node(path, found, metacopy));
 	}
 
 	/**

@@ -36,7 +36,15 @@ record Node(FsPath path, List<Layer.Branch> branches, boolean metacopy) {
 
 	/** True if the overlay holds this entry (a private copy or a new entry). */
 	boolean isUpper() {
-		return top().layer().writable && !top().synthetic();
+		return top().layer().writable && !top().layer().indexArea && !top().synthetic();
+	}
+
+	/**
+	 * True for a name of a hard-linked repository file that the overlay's index serves: another name of it was
+	 * copied up, this one is not in the overlay yet ({@link Index}).
+	 */
+	boolean isIndexed() {
+		return top().layer().indexArea;
 	}
 
 	/** The branch that holds the data of a file. */
@@ -51,7 +59,12 @@ record Node(FsPath path, List<Layer.Branch> branches, boolean metacopy) {
 
 	/** The repository version of a file whose data is not yet copied up; null once it is. */
 	Origin origin() {
+		return isDataUpper() ? null : source();
+	}
+
+	/** Where the data of a file is read from, wherever it lives. */
+	Origin source() {
 		Layer.Branch data = data();
-		return isDataUpper() ? null : new Origin(data.layer().store, data.storePath());
+		return new Origin(data.layer().store, data.storePath());
 	}
 }

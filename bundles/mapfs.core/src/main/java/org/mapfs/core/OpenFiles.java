@@ -56,6 +56,11 @@ final class OpenFiles {
 		return byPath.values().stream().filter(f -> f.path().startsWith(path)).toList();
 	}
 
+	/** The open files of the file numbered {@code ino} in the mount, under any of its names. */
+	synchronized List<OpenFile> sameFile(long ino) {
+		return byPath.values().stream().filter(f -> f.lastAttrs().ino() == ino).toList();
+	}
+
 	synchronized OpenFile get(FsPath path) {
 		return byPath.get(path);
 	}

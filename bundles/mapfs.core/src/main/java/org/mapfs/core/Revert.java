@@ -17,17 +17,21 @@ import org.mapfs.api.store.WritableStore;
  * Without {@code recursive}, a path with changes below it is refused with ENOTEMPTY: a directory that only holds
  * unchanged copies (parents copied up for a child since reverted) goes without the flag. Reverting a renamed
  * directory drops it at its new path; its old path stays deleted until reverted too (both are listed by diff).
+ * Reverting a name of an indexed hard-linked file drops its index entry too: its repository names show the
+ * repository's version again, while other names the overlay holds keep the private copy ({@link Index}).
  * Callers hold the mount's namespace write lock and forget what was looked up.
  */
 final class Revert {
 	private final LayerMap map;
 	private final Lookup lookup;
 	private final Diff diff;
+	private final Index index;
 
-	Revert(LayerMap map, Lookup lookup, Diff diff) {
+	Revert(LayerMap map, Lookup lookup, Diff diff, Index index) {
 		this.map = map;
 		this.lookup = lookup;
 		this.diff = diff;
+		this.index = index;
 	}
 
 	/** Reverts {@code path}; returns the changes undone (as diff listed them before). */
@@ -41,13 +45,14 @@ final class Revert {
 			for (DirEntry e : overlay.list(FsPath.ROOT)) {
 				CopyUp.remove(overlay, FsPath.ROOT.resolve(e.name()));
 			}
+			index.clear();
 			return changes;
 		}
 		// a parent the overlay does not hold has nothing private below it; the entry's path in the overlay is
 		// found through the parent, as below a renamed directory it differs from the mount path
 		Node parent = lookup.resolve(path.parent());
 		if (parent.isUpper()) {
-			CopyUp.remove(overlay, parent.top().storePath().resolve(path.name()));
+			CopyUp.remove(overlay, parent.top().storePath().resolve(path.name()), index::reverted);
 		}
 		return changes;
 	}

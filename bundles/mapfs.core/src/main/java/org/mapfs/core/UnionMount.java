@@ -50,6 +50,7 @@ final class UnionMount implements Mount {
 	private final List<Consumer<FsPath>> listeners = new CopyOnWriteArrayList<>();
 	// the parts that depend on the map: set by wire(), read and replaced under the namespace lock only
 	private LayerMap map;
+	private Index index;
 	private Lookup lookup;
 	private CopyUp copyUp;
 	private DirOps dirOps;
@@ -67,9 +68,10 @@ final class UnionMount implements Mount {
 
 	private void wire(LayerMap map) {
 		this.map = map;
-		this.lookup = new Lookup(map, policy);
-		this.copyUp = new CopyUp(map, lookup, policy, identity, stats);
-		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, stats);
+		this.index = new Index(map, identity);
+		this.lookup = new Lookup(map, policy, index);
+		this.copyUp = new CopyUp(map, lookup, policy, identity, index, stats);
+		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, index, stats);
 		this.metadata = new Metadata(map, lookup, copyUp);
 		this.diff = new Diff(map, lookup, policy);
 	}
@@ -136,7 +138,7 @@ final class UnionMount implements Mount {
 					attrs.add(attributes(lookup.lookup(f.path())));
 				}
 			}
-			List<Change> changes = new Revert(map, lookup, diff).revert(path, recursive);
+			List<Change> changes = new Revert(map, lookup, diff, index).revert(path, recursive);
 			for (int i = 0; i < open.size(); i++) {
 				openFiles.unlinked(open.get(i), attrs.get(i));
 			}
@@ -225,7 +227,7 @@ final class UnionMount implements Mount {
 	public Entry lookup(FsPath path) throws FsException {
 		return read(() -> {
 			Node node = lookup.lookup(path);
-			Placement placement = node.isDataUpper() ? Placement.OVERLAY
+			Placement placement = node.isDataUpper() || node.isIndexed() ? Placement.OVERLAY
 					: node.isUpper() ? Placement.METADATA_COPY : Placement.REPOSITORY;
 			return new Entry(attributes(node), node.top().layer().toString(), placement);
 		});
@@ -233,14 +235,15 @@ final class UnionMount implements Mount {
 
 	/**
 	 * What stat reports of a node. A merged directory, or one leading to a layer's placement, counts the
-	 * subdirectories it shows for st_nlink, as a plain directory would.
+	 * subdirectories it shows for st_nlink, as a plain directory would; an indexed file has its count kept.
 	 */
 	private FileAttributes attributes(Node node) throws FsException {
 		FileAttributes a = identity.attributes(node);
 		if (node.isDirectory() && (node.branches().size() > 1 || node.top().synthetic())) {
 			a = a.withNlink(2 + lookup.subdirs(node, readdir));
 		}
-		return a;
+		Index.Links links = index.links(node);
+		return links == null ? a : a.withNlink(links.nlink());
 	}
 
 	@Override
@@ -291,7 +294,10 @@ final class UnionMount implements Mount {
 				: data.layer().store.open(data.storePath());
 	}
 
-	/** Makes sure an open file writes to a private copy: copies it up at its first change. */
+	/**
+	 * Makes sure an open file writes to a private copy: copies it up at its first change. The files open under
+	 * other names of it (hard links) read and write the copy from then on too.
+	 */
 	void copyUp(OpenFile file) throws FsException {
 		if (file.isUpper()) {
 			return;
@@ -303,6 +309,11 @@ final class UnionMount implements Mount {
 			Node node = lookup.resolve(file.path());
 			Node upper = copyUp.copyUp(node);
 			file.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
+			for (OpenFile f : openFiles.sameFile(identity.ino(upper))) {
+				if (!f.isUpper()) {
+					f.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
+				}
+			}
 		});
 	}
 
@@ -396,16 +407,18 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void unlink(FsPath path) throws FsException {
-		write(List.of(path), () -> {
-			// what its open handles report from now on: only looked up when there are any
-			OpenFile open = openFiles.get(path);
-			FileAttributes attrs = open != null ? attributes(lookup.lookup(path)) : null;
-			keepForWriters(open);
-			dirOps.unlink(path);
-			if (attrs != null) {
-				openFiles.unlinked(path, attrs);
-			}
-		});
+		write(List.of(path), () -> unlinkName(path));
+	}
+
+	private void unlinkName(FsPath path) throws FsException {
+		// what its open handles report from now on: only looked up when there are any
+		OpenFile open = openFiles.get(path);
+		FileAttributes attrs = open != null ? attributes(lookup.lookup(path)) : null;
+		keepForWriters(open);
+		dirOps.unlink(path);
+		if (attrs != null) {
+			openFiles.unlinked(path, attrs);
+		}
 	}
 
 	@Override
@@ -417,7 +430,7 @@ final class UnionMount implements Mount {
 	public void rename(FsPath from, FsPath to, RenameMode mode) throws FsException {
 		write(List.of(from, to), () -> {
 			OpenFile open = from.equals(to) ? null : openFiles.get(to);
-			FileAttributes replaced = open == null ? null : attributesOrNull(to);
+			FileAttributes replaced = open == null ? null : attributesOrNull(to, Errno.ENOENT, Errno.ENOTDIR);
 			if (replaced != null && !replaced.isDirectory()) {
 				keepForWriters(open);
 			}
@@ -439,15 +452,45 @@ final class UnionMount implements Mount {
 		}
 	}
 
-	private FileAttributes attributesOrNull(FsPath path) throws FsException {
+	private FileAttributes attributesOrNull(FsPath path, Errno... missing) throws FsException {
 		try {
 			return attributes(lookup.lookup(path));
 		} catch (FsException e) {
-			if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+			if (List.of(missing).contains(e.errno())) {
 				return null;
 			}
 			throw e;
 		}
+	}
+
+	/**
+	 * Mount.copy within the engine: the new file is made like a copy-up, from the source's data where it lives (a
+	 * repository file's straight from its layer), not through the caller. Errors and results are the default's; a
+	 * caller without the privilege to keep setuid and setgid loses them as the default's first write would.
+	 */
+	@Override
+	public void copy(FsPath from, FsPath to, boolean replace, Caller caller) throws FsException {
+		write(List.of(to), () -> {
+			FileAttributes source = attributes(lookup.lookup(from));
+			if (!source.isRegularFile()) {
+				throw new FsException(source.isDirectory() ? Errno.EISDIR : Errno.EINVAL, from, "not a regular file");
+			}
+			FileAttributes target = attributesOrNull(to, Errno.ENOENT);
+			if (target != null) {
+				if (target.ino() == source.ino() && target.dev() == source.dev()) {
+					return;
+				}
+				if (!replace) {
+					throw new FsException(Errno.EEXIST, to);
+				}
+				if (target.isDirectory()) {
+					throw new FsException(Errno.EISDIR, to);
+				}
+				unlinkName(to);
+			}
+			boolean keepsPrivileges = caller.isProcess() || caller.uid() == 0 || source.size() == 0;
+			dirOps.copy(lookup.lookup(from), to, keepsPrivileges ? source.mode() : source.unprivilegedMode(), caller);
+		});
 	}
 
 	@Override
@@ -487,14 +530,19 @@ final class UnionMount implements Mount {
 		return read(() -> map.layers().get(0).store.statfs());
 	}
 
-	/** Empties the work area: leftovers of copy-ups a crash interrupted. Called once, before the mount serves. */
+	/**
+	 * Empties the work area: leftovers of copy-ups a crash interrupted; the index stays. Called once, before the
+	 * mount serves.
+	 */
 	void cleanWorkArea() throws FsException {
 		if (map.overlay() == null) {
 			return;
 		}
 		var work = map.overlayStore().work();
 		for (DirEntry e : work.list(FsPath.ROOT)) {
-			CopyUp.remove(work, FsPath.ROOT.resolve(e.name()));
+			if (!e.name().equals(Index.DIR)) {
+				CopyUp.remove(work, FsPath.ROOT.resolve(e.name()));
+			}
 		}
 	}
 }

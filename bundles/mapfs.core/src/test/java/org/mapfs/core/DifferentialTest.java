@@ -39,7 +39,8 @@ import org.mapfs.api.XattrMode;
  * The same random operations applied to a mount and to a plain directory holding a copy of the merged
  * repository; after them the trees must be equal (content, type, mode, owner, link counts, size, symlink targets,
  * user xattrs, which names are one file), also after a remount with the same inode numbers, and the repository
- * unchanged. Every operation must succeed or fail alike. Renames include repository directories.
+ * unchanged. Every operation must succeed or fail alike. Renames include repository directories; in the
+ * HARD_LINKS stack most repository files have several names, which must stay one file through every change.
  */
 class DifferentialTest {
 	/** Runs that once found a bug: kept as regression tests, whatever the random range below becomes. */
@@ -54,7 +55,7 @@ class DifferentialTest {
 	private static final int OPS = 80;
 
 	enum Stack {
-		ONE_LAYER, TWO_LAYERS, THREE_LAYERS, SUB_PATH_LAYER
+		ONE_LAYER, TWO_LAYERS, THREE_LAYERS, SUB_PATH_LAYER, HARD_LINKS
 	}
 
 	static Stream<Arguments> runs() {
@@ -105,7 +106,7 @@ class DifferentialTest {
 	/** Layers with overlapping names, dirs that merge and files that hide each other; the model is the merge. */
 	private void buildRepository(Stack stack) throws IOException {
 		int layers = switch (stack) {
-			case ONE_LAYER -> 1;
+			case ONE_LAYER, HARD_LINKS -> 1;
 			case TWO_LAYERS, SUB_PATH_LAYER -> 2;
 			case THREE_LAYERS -> 3;
 		};
@@ -118,6 +119,13 @@ class DifferentialTest {
 		for (int i = layers - 1; i >= 0; i--) {
 			Path l = dirs.get(i);
 			fill(l, 0);
+		}
+		if (stack == Stack.HARD_LINKS) {
+			linkFiles(dirs.get(0));
+			// the model is a copy that keeps the hard links (and modes, owners, times, xattrs)
+			Process cp = new ProcessBuilder("cp", "-a", dirs.get(0) + "/.", model.toString()).inheritIO().start();
+			assertEquals(0, waitFor(cp), "cp -a");
+			return;
 		}
 		for (int i = layers - 1; i >= 0; i--) {
 			boolean sub = stack == Stack.SUB_PATH_LAYER && i == 0;
@@ -153,6 +161,32 @@ class DifferentialTest {
 			} else {
 				Files.createSymbolicLink(p, Path.of(random.nextBoolean() ? "../a" : "/etc/passwd"));
 			}
+		}
+	}
+
+	/** Gives most regular files of a layer one or two more names, in any of its directories. */
+	private void linkFiles(Path layer) throws IOException {
+		List<Path> files;
+		List<Path> dirs;
+		try (Stream<Path> s = Files.walk(layer)) {
+			List<Path> all = s.toList();
+			files = all.stream().filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+			dirs = all.stream().filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+		}
+		int n = 0;
+		for (Path f : files) {
+			for (int i = random.nextInt(3); i > 0; i--) {
+				Files.createLink(dirs.get(random.nextInt(dirs.size())).resolve("h" + n++), f);
+			}
+		}
+	}
+
+	private static int waitFor(Process p) throws IOException {
+		try {
+			return p.waitFor();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IOException(e);
 		}
 	}
 

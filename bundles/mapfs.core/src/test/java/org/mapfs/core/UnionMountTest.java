@@ -375,6 +375,27 @@ class UnionMountTest {
 		assertTrue(fx.upper.toString().length() + file.length() > 4096 - 300, "longer than PATH_MAX with the prefix");
 	}
 
+	/** linkat(2)'s order: the resolution of either path, then a taken new name, then a directory source. */
+	@Test
+	void linkFailsInLinuxsOrder() throws IOException {
+		Path plain = tmp.resolve("plain");
+		Files.createDirectories(plain.resolve("etc/ssh"));
+		Files.writeString(plain.resolve("etc/hosts"), "");
+		String[][] cases = { { "missing", "etc/hosts", "ENOENT" }, { "missing", "nodir/x", "ENOENT" },
+				{ "etc", "nodir/x", "ENOENT" }, { "etc/hosts/x", "new", "ENOTDIR" }, { "etc", "etc/hosts/x", "ENOTDIR" },
+				{ "etc", "etc/hosts", "EEXIST" }, { "etc", "etc/ssh", "EEXIST" }, { "etc", "new", "EPERM" } };
+		for (String[] c : cases) {
+			Errno expected = Errno.valueOf(c[2]);
+			String what = "link " + c[0] + " " + c[1];
+			assertEquals(expected, FsException.errnoOf(assertThrows(IOException.class,
+					() -> Files.createLink(plain.resolve(c[1]), plain.resolve(c[0])))),
+					"Linux: " + what);
+			assertEquals(expected,
+					assertThrows(FsException.class, () -> mount.link(p(c[0]), p(c[1]))).errno(), what);
+		}
+		assertFalse(Files.exists(fx.upper.resolve("new")));
+	}
+
 	@Test
 	void xattrsOfTheOverlayAreInternal() throws IOException {
 		mount.unlink(p("etc/ssh/sshd_config"));

@@ -1,7 +1,6 @@
 package org.mapfs.frontend.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
@@ -55,23 +53,6 @@ class MapFsContractTest extends FileSystemContract {
 		upper.close();
 		lower.close();
 		assertEquals(repoHash, TestTree.hash(repo), "the repository changed");
-	}
-
-	/**
-	 * Engine deviation, reported with issue 8: a copy-up of one name of a repository hard link copies that name
-	 * alone (as kernel overlayfs without index=on), so the other names keep the repository's data, and a name
-	 * that goes leaves the others' link count as it was. The copy keeps the repository file's inode number, so
-	 * the two names, now different files, still count as the same file. This pins what the engine does now; when
-	 * it keeps hard links whole, this override fails and goes, and the contract's test applies.
-	 */
-	@Override
-	@Test
-	void hardLinksStayOneFile() throws IOException {
-		Files.writeString(p("hard1"), "changed\n");
-		assertEquals("same inode\n", Files.readString(p("hard2")));
-		assertTrue(Files.isSameFile(p("hard1"), p("hard2")));
-		Files.delete(p("hard1"));
-		assertEquals(2, Files.getAttribute(p("hard2"), "unix:nlink"));
 	}
 
 	@Override

@@ -264,7 +264,8 @@ final class UnionMount implements Mount {
 			throw new FsException(Errno.EROFS, path);
 		}
 		Handle handle = read(() -> {
-			Node node = lookup.lookup(path);
+			// what and where it is is enough; its attributes are read when asked for (stat), not at every open
+			Node node = lookup.resolve(path);
 			FileType type = node.storeAttrs().type();
 			if (type == FileType.DIRECTORY) {
 				throw new FsException(Errno.EISDIR, path);

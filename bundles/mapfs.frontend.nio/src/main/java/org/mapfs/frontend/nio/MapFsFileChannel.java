@@ -27,20 +27,19 @@ final class MapFsFileChannel extends FileChannel {
 	private final FsPath file;
 	/** Null for a directory. */
 	private final FileHandle handle;
-	private final long ino;
+	/** The file's inode number, which locks are kept by; 0 until the first lock (an open need not pay a stat). */
+	private volatile long ino;
 	private final long directorySize;
 	private final OpenOptions options;
 	private long position;
 	private boolean written;
 
-	MapFsFileChannel(MapFsFileSystem fs, MapFsPath path, FsPath file, FileHandle handle, OpenOptions options)
-			throws FsException {
+	MapFsFileChannel(MapFsFileSystem fs, MapFsPath path, FsPath file, FileHandle handle, OpenOptions options) {
 		this.fs = fs;
 		this.path = path;
 		this.file = file;
 		this.handle = handle;
 		this.options = options;
-		this.ino = handle.stat().ino();
 		this.directorySize = 0;
 	}
 
@@ -299,6 +298,17 @@ final class MapFsFileChannel extends FileChannel {
 		return tryLock(at, size, shared);
 	}
 
+	private synchronized long ino() throws IOException {
+		if (ino == 0) {
+			try {
+				ino = handle.stat().ino();
+			} catch (FsException e) {
+				throw error(e);
+			}
+		}
+		return ino;
+	}
+
 	@Override
 	public FileLock tryLock(long at, long size, boolean shared) throws IOException {
 		if (at < 0 || size < 0 || at + size < 0) {
@@ -311,12 +321,14 @@ final class MapFsFileChannel extends FileChannel {
 		if (!shared && !options.write()) {
 			throw new NonWritableChannelException();
 		}
-		return fs.locks().lock(this, ino, at, size, shared);
+		return fs.locks().lock(this, ino(), at, size, shared);
 	}
 
 	@Override
 	protected void implCloseChannel() throws IOException {
-		fs.locks().closed(this, ino);
+		if (ino != 0) {
+			fs.locks().closed(this, ino);
+		}
 		fs.closed(this);
 		try {
 			if (handle != null) {

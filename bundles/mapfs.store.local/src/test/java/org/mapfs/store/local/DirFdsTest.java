@@ -98,7 +98,8 @@ class DirFdsTest {
 			assertEquals(1, store.list(p("d" + i)).size());
 		}
 		int during = StoreTesting.openFds();
-		assertTrue(during - before <= DirFds.MAX, "kept " + (during - before) + " descriptors");
+		// three times the bound were used; the JVM may open a few files of its own meanwhile (a class's jar)
+		assertTrue(during - before <= DirFds.MAX + 8, "kept " + (during - before) + " descriptors");
 		store.close();
 		assertTrue(StoreTesting.openFds() <= before, "descriptors left after close");
 	}

@@ -104,8 +104,11 @@ public final class MountCommand {
 		try {
 			Mount mount = build(args, stores);
 			Runtime.getRuntime().addShutdownHook(hook);
+			// without allow_other only the mounting user (root) reaches the mount, and the kernel lets root past
+			// permission bits anyway, as fuse-overlayfs runs: default_permissions would only make the kernel ask
+			// for a folder's attributes again after each file created in it. allow_other turns it on.
 			FuseFrontEnd.Options options = FuseFrontEnd.Options.defaults().withAllowOther(args.allowOther())
-					.withDefaultPermissions(true).withExtra(args.fuseOptions()).withDebug(args.debug())
+					.withDefaultPermissions(false).withExtra(args.fuseOptions()).withDebug(args.debug())
 					.withAutoUnmount(args.autoUnmount());
 			fe.mount(mount, args.mountPoint(), options);
 		} catch (Exception e) {

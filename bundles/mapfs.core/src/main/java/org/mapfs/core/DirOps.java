@@ -37,26 +37,29 @@ final class DirOps {
 		this.stats = stats;
 	}
 
-	/** How to make a new entry at a path of a store (the overlay itself or its work area). */
+	/** How to make a new entry, with a mode and an owner, at a path of a store (the overlay or its work area). */
 	interface Maker {
-		void make(WritableStore store, FsPath path) throws FsException;
+		void make(WritableStore store, FsPath path, int mode, Caller owner) throws FsException;
 	}
 
 	/**
-	 * Creates a new entry at {@code path}, which must not exist. Where the overlay holds a whiteout there, the
-	 * entry is built in the work area and replaces the whiteout in one rename; a directory made there is opaque,
-	 * so the deleted repository directory's content stays hidden.
+	 * Creates a new entry at {@code path}, which must not exist, for {@code caller} with {@code mode} (as its
+	 * directory lets it inherit: {@link SetgidInheritance}). Where the overlay holds a whiteout there, the entry
+	 * is built in the work area and replaces the whiteout in one rename; a directory made there is opaque, so the
+	 * deleted repository directory's content stays hidden.
 	 */
-	void create(FsPath path, FileType type, Maker maker) throws FsException {
+	void create(FsPath path, FileType type, int mode, Caller caller, Maker maker) throws FsException {
 		WritableStore overlay = map.overlayStore();
 		Node parent = parentDirectory(path);
 		if (lookup.child(parent, path.name()) != null) {
 			throw new FsException(Errno.EEXIST, path);
 		}
-		copyUp.copyUp(parent);
+		FileAttributes dir = copyUpDirectory(parent);
+		int inheritedMode = SetgidInheritance.mode(dir, type, mode);
+		Caller owner = SetgidInheritance.owner(dir, caller);
 		FsPath target = map.overlay().storePath(path);
 		try {
-			maker.make(overlay, target);
+			maker.make(overlay, target, inheritedMode, owner);
 			identity.created(overlay, target);
 			return;
 		} catch (FsException e) {
@@ -68,7 +71,7 @@ final class DirOps {
 		WritableStore work = overlay.work();
 		FsPath staged = copyUp.stagingName();
 		try {
-			maker.make(work, staged);
+			maker.make(work, staged, inheritedMode, owner);
 			if (type == FileType.DIRECTORY) {
 				policy.markOpaque(work, staged);
 				// rename(2) puts a directory only over a directory: the whiteout goes first (a crash in between
@@ -276,8 +279,17 @@ final class DirOps {
 		if (lookup.child(parent, path.name()) != null) {
 			throw new FsException(Errno.EEXIST, path);
 		}
-		copyUp.copyUp(parent);
-		copyUp.copy(source, map.overlay().storePath(path), mode, caller);
+		Caller owner = SetgidInheritance.owner(copyUpDirectory(parent), caller);
+		copyUp.copy(source, map.overlay().storePath(path), mode, owner);
+	}
+
+	/**
+	 * Copies up the directory a new entry is made in; returns its attributes as they are now (those of a cached
+	 * node may be older than a chmod or chown of it).
+	 */
+	private FileAttributes copyUpDirectory(Node dir) throws FsException {
+		copyUp.copyUp(dir);
+		return lookup.lookup(dir.path()).storeAttrs();
 	}
 
 	private Node parentDirectory(FsPath path) throws FsException {

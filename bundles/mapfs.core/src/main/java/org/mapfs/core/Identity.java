@@ -105,7 +105,10 @@ final class Identity {
 	/** Keeps the number of {@code node} on its copy, staged at {@code staged} of {@code store}. */
 	void keep(Node node, WritableStore store, FsPath staged) throws FsException {
 		if (node.storeAttrs().isSymlink() && !privileged) {
-			return; // Linux allows no user.* attributes on symlinks: their number follows the copy
+			// Linux allows no user.* attributes on symlinks: their number follows the copy, not one remembered for
+			// a deleted copy that had the same store inode number
+			remember(store.stat(staged).ino(), NOT_A_COPY);
+			return;
 		}
 		long ino = ino(node);
 		store.setxattr(staged, xattr(INO), ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);

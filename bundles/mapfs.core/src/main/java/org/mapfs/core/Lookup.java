@@ -170,12 +170,13 @@ final class Lookup {
 	}
 
 	/**
-	 * Only non-empty regular files of the overlay can be metadata-only copies (st_blocks tells nothing: extended
-	 * attributes may take a block of their own).
+	 * Regular files of the overlay may be metadata-only copies, empty ones too (overlayfs makes those as well):
+	 * an empty one taken for a complete copy would be written in place and keep its mark, and from its next
+	 * lookup on its data would be the repository's again, or gone after a rename. st_blocks tells nothing:
+	 * extended attributes may take a block of their own.
 	 */
 	private boolean isMetacopy(Layer layer, Layer.Branch b) throws FsException {
-		FileAttributes a = b.attrs();
-		return layer.writable && a.isRegularFile() && a.size() > 0 && policy.isMetacopy(layer.store, b.storePath());
+		return layer.writable && b.attrs().isRegularFile() && policy.isMetacopy(layer.store, b.storePath());
 	}
 
 	/**

@@ -28,6 +28,7 @@ import org.mapfs.api.XattrMode;
 import org.mapfs.api.admin.Change;
 import org.mapfs.api.admin.MountStats;
 import org.mapfs.api.policy.OverlayPolicy;
+import org.mapfs.api.store.WritableStore;
 
 /**
  * A mount (overlayfs's super.c): the map, the policy applied to its overlay, and the parts of the union engine.
@@ -352,7 +353,8 @@ final class UnionMount implements Mount {
 	public FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException {
 		boolean created = write(List.of(path), () -> {
 			try {
-				dirOps.create(path, FileType.REGULAR, (store, p) -> store.create(p, mode, caller).close());
+				dirOps.create(path, FileType.REGULAR, mode, caller,
+						(store, p, m, owner) -> store.create(p, m, owner).close());
 				return true;
 			} catch (FsException e) {
 				if (e.errno() == Errno.EEXIST && !exclusive) {
@@ -371,8 +373,7 @@ final class UnionMount implements Mount {
 
 	@Override
 	public void mkdir(FsPath path, int mode, Caller caller) throws FsException {
-		write(List.of(path),
-				() -> dirOps.create(path, FileType.DIRECTORY, (store, p) -> store.mkdir(p, mode, caller)));
+		write(List.of(path), () -> dirOps.create(path, FileType.DIRECTORY, mode, caller, WritableStore::mkdir));
 	}
 
 	@Override
@@ -380,14 +381,15 @@ final class UnionMount implements Mount {
 		if (type == FileType.DIRECTORY || type == FileType.SYMLINK) {
 			throw new FsException(Errno.EINVAL, path, "mknod of a " + type);
 		}
-		write(List.of(path),
-				() -> dirOps.create(path, type, (store, p) -> store.mknod(p, type, mode, rdev, caller)));
+		write(List.of(path), () -> dirOps.create(path, type, mode, caller,
+				(store, p, m, owner) -> store.mknod(p, type, m, rdev, owner)));
 	}
 
 	@Override
 	public void symlink(FsPath link, String target, Caller caller) throws FsException {
-		write(List.of(link),
-				() -> dirOps.create(link, FileType.SYMLINK, (store, p) -> store.symlink(p, target, caller)));
+		// a symlink's mode is always 0777
+		write(List.of(link), () -> dirOps.create(link, FileType.SYMLINK, 0777, caller,
+				(store, p, m, owner) -> store.symlink(p, target, owner)));
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,7 +43,9 @@ import org.mapfs.api.XattrMode;
  * repository; after them the trees must be equal (content, type, mode, owner, link counts, size, symlink targets,
  * user xattrs, which names are one file), also after a remount with the same inode numbers, and the repository
  * unchanged. Every operation must succeed or fail alike. Renames include repository directories; in the
- * HARD_LINKS stack most repository files have several names, which must stay one file through every change.
+ * HARD_LINKS stack most repository files have several names, which must stay one file through every change. The
+ * FILE_CHANGES stacks change repository files, empty ones among them: metadata (metacopy copy-ups where the policy
+ * makes them), then data, names and metadata again, in any order.
  */
 class DifferentialTest {
 	/** Runs that once found a bug: kept as regression tests, whatever the random range below becomes. */
@@ -50,18 +55,30 @@ class DifferentialTest {
 			// renaming a directory onto a whiteout
 			Arguments.of(Stack.ONE_LAYER, 6L), Arguments.of(Stack.ONE_LAYER, 8L),
 			// link() copied up a parent twice through a stale lookup
-			Arguments.of(Stack.TWO_LAYERS, 10L));
+			Arguments.of(Stack.TWO_LAYERS, 10L),
+			// a written metadata-only copy of an empty repository file was looked up afresh as one: its data read as
+			// the repository's (size 0), or, renamed, it failed with EIO
+			Arguments.of(Stack.FILE_CHANGES, 4L), Arguments.of(Stack.FILE_CHANGES, 12L));
 	private static final int SEEDS = 20;
 	private static final int OPS = 80;
 
 	enum Stack {
-		ONE_LAYER, TWO_LAYERS, THREE_LAYERS, SUB_PATH_LAYER, HARD_LINKS
+		ONE_LAYER, TWO_LAYERS, THREE_LAYERS, SUB_PATH_LAYER, HARD_LINKS,
+		/** One layer with a directory of small and empty files; the steps change files ({@link #fileStep}). */
+		FILE_CHANGES,
+		/** The same with the classic policy's metacopy=false: every change of a file copies it whole. */
+		FILE_CHANGES_WHOLE_COPIES;
+
+		boolean changesFiles() {
+			return this == FILE_CHANGES || this == FILE_CHANGES_WHOLE_COPIES;
+		}
 	}
 
 	static Stream<Arguments> runs() {
 		List<Arguments> runs = new ArrayList<>();
 		for (Stack stack : Stack.values()) {
-			for (long seed = 1; seed <= SEEDS; seed++) {
+			// the file stacks are where metadata-only copies meet every other change: twice the seeds
+			for (long seed = 1; seed <= (stack.changesFiles() ? 2 * SEEDS : SEEDS); seed++) {
 				runs.add(Arguments.of(stack, seed));
 			}
 		}
@@ -77,6 +94,13 @@ class DifferentialTest {
 	private Fixture fx;
 	private final List<String> log = new ArrayList<>();
 
+	@AfterEach
+	void closeStores() {
+		if (fx != null) {
+			fx.close();
+		}
+	}
+
 	@ParameterizedTest(name = "{0} seed {1}")
 	@MethodSource("runs")
 	void sameTreeAsAPlainDirectory(Stack stack, long seed) throws IOException {
@@ -84,13 +108,23 @@ class DifferentialTest {
 		fx = new Fixture(tmp);
 		model = Files.createDirectories(tmp.resolve("model"));
 		buildRepository(stack);
+		if (stack == Stack.FILE_CHANGES_WHOLE_COPIES) {
+			fx.policyOptions = Map.of("metacopy", "false");
+		}
 		mount = fx.mount();
 		assertEquals(Tree.of(model, false), Tree.of(mount), "the merged repository");
 		for (int i = 0; i < OPS; i++) {
-			step();
+			if (stack.changesFiles()) {
+				fileStep(i);
+			} else {
+				step();
+			}
 			if (i % 10 == 9) {
-				// reads between changes: what the mount caches must follow every change
-				assertEquals(Tree.of(model, false), Tree.of(mount), stack + " seed " + seed + " after " + log);
+				// reads between changes: what the mount caches must follow every change, and what the overlay
+				// holds must say the same to a mount that caches nothing yet
+				String context = stack + " seed " + seed + " after " + log;
+				assertEquals(Tree.of(model, false), Tree.of(mount), context);
+				assertEquals(Tree.of(model, false), Tree.of(fx.remount()), "a fresh mount: " + context);
 			}
 		}
 		String context = stack + " seed " + seed + "\n" + String.join("\n", log);
@@ -106,7 +140,7 @@ class DifferentialTest {
 	/** Layers with overlapping names, dirs that merge and files that hide each other; the model is the merge. */
 	private void buildRepository(Stack stack) throws IOException {
 		int layers = switch (stack) {
-			case ONE_LAYER, HARD_LINKS -> 1;
+			case ONE_LAYER, HARD_LINKS, FILE_CHANGES, FILE_CHANGES_WHOLE_COPIES -> 1;
 			case TWO_LAYERS, SUB_PATH_LAYER -> 2;
 			case THREE_LAYERS -> 3;
 		};
@@ -119,6 +153,9 @@ class DifferentialTest {
 		for (int i = layers - 1; i >= 0; i--) {
 			Path l = dirs.get(i);
 			fill(l, 0);
+		}
+		if (stack.changesFiles()) {
+			fillBigDir(Files.createDirectories(dirs.get(0).resolve("bigdir")));
 		}
 		if (stack == Stack.HARD_LINKS) {
 			linkFiles(dirs.get(0));
@@ -160,6 +197,23 @@ class DifferentialTest {
 				}
 			} else {
 				Files.createSymbolicLink(p, Path.of(random.nextBoolean() ? "../a" : "/etc/passwd"));
+			}
+		}
+	}
+
+	/**
+	 * The image test's bigdir: many files, a third of them empty (a metadata-only copy of an empty file has no
+	 * size to tell it from a complete one), some with a user xattr, modes and owners of their own.
+	 */
+	private void fillBigDir(Path dir) throws IOException {
+		for (int i = 0; i < 40; i++) {
+			byte[] data = bytes(i % 3 == 0 ? 0 : random.nextInt(12_000));
+			Path p = Files.write(dir.resolve(String.format("f%05d", i)), data);
+			Files.setPosixFilePermissions(p, mode(random.nextBoolean() ? 0644 : 0755));
+			Files.setAttribute(p, "unix:uid", 1000 + i % 2, LinkOption.NOFOLLOW_LINKS);
+			if (random.nextInt(4) == 0) {
+				var view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+				view.write("tag", ByteBuffer.wrap(bytes(5)));
 			}
 		}
 	}
@@ -252,25 +306,34 @@ class DifferentialTest {
 		void run() throws IOException;
 	}
 
-	/** One random operation on both sides; both must succeed, or fail with the same errno. */
-	private void step() throws IOException {
-		List<String> dirs = new ArrayList<>();
-		List<String> files = new ArrayList<>();
-		List<String> links = new ArrayList<>();
+	/** The names of the model's tree by kind, as paths relative to its root; the root itself is dirs' first. */
+	private record Names(List<String> dirs, List<String> files, List<String> links) {
+	}
+
+	private Names names() throws IOException {
+		Names n = new Names(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 		try (Stream<Path> s = Files.walk(model)) {
 			for (Path p : s.toList()) {
 				String rel = model.relativize(p).toString();
 				if (Files.isSymbolicLink(p)) {
-					links.add(rel);
+					n.links().add(rel);
 				} else if (Files.isDirectory(p)) {
-					dirs.add(rel);
+					n.dirs().add(rel);
 				} else {
-					files.add(rel);
+					n.files().add(rel);
 				}
 			}
 		}
+		return n;
+	}
+
+	/** One random operation on both sides; both must succeed, or fail with the same errno. */
+	private void step() throws IOException {
+		Names names = names();
+		List<String> dirs = names.dirs();
+		List<String> files = names.files();
 		List<String> nonDirs = new ArrayList<>(files);
-		nonDirs.addAll(links);
+		nonDirs.addAll(names.links());
 		String dir = pick(dirs);
 		String fresh = (dir.isEmpty() ? "" : dir + "/") + NAMES[random.nextInt(NAMES.length)]
 				+ (random.nextBoolean() ? "" : "-" + random.nextInt(3));
@@ -283,39 +346,11 @@ class DifferentialTest {
 		switch (op) {
 			case 0, 1 -> {
 				long off = random.nextInt(4000);
-				byte[] data = bytes(1 + random.nextInt(2000));
-				same("write " + file + " @" + off, () -> {
-					try (FileChannel ch = FileChannel.open(model.resolve(file), StandardOpenOption.CREATE,
-							StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-						ch.write(ByteBuffer.wrap(data), off);
-					}
-				}, () -> {
-					try (FileHandle h = mount.create(p(file), 0644, Caller.PROCESS, false)) {
-						h.write(ByteBuffer.wrap(data), off);
-					}
-				});
+				write(file, off, bytes(1 + random.nextInt(2000)));
 			}
-			case 2 -> {
-				long size = random.nextInt(5000);
-				same("truncate " + any + " " + size, () -> {
-					try (FileChannel ch = FileChannel.open(model.resolve(any), StandardOpenOption.WRITE,
-							LinkOption.NOFOLLOW_LINKS)) {
-						if (size > ch.size()) {
-							ch.write(ByteBuffer.allocate(1), size - 1);
-						} else {
-							ch.truncate(size);
-						}
-					}
-				}, () -> mount.truncate(p(any), size));
-			}
-			case 3 -> {
-				String victim = nonDirs.isEmpty() ? fresh : pick(nonDirs);
-				same("unlink " + victim, () -> Files.delete(model.resolve(victim)), () -> mount.unlink(p(victim)));
-			}
-			case 4 -> same("mkdir " + fresh, () -> {
-				Files.createDirectory(model.resolve(fresh));
-				Files.setPosixFilePermissions(model.resolve(fresh), mode(0750));
-			}, () -> mount.mkdir(p(fresh), 0750, Caller.PROCESS));
+			case 2 -> truncate(any, random.nextInt(5000));
+			case 3 -> unlink(nonDirs.isEmpty() ? fresh : pick(nonDirs));
+			case 4 -> mkdir(fresh);
 			case 5 -> {
 				String victim = !subdirs.isEmpty() && random.nextInt(4) > 0 ? pick(subdirs) : fresh;
 				same("rmdir " + victim, () -> {
@@ -342,48 +377,132 @@ class DifferentialTest {
 			}
 			case 9 -> {
 				String target = random.nextBoolean() ? pick(files.isEmpty() ? dirs : files) : pick(dirs);
-				int m = random.nextBoolean() ? 0600 : 0711;
-				same("chmod " + target + " " + Integer.toOctalString(m),
-						() -> Files.setPosixFilePermissions(model.resolve(target), mode(m)),
-						() -> mount.setattr(p(target), AttributeChange.mode(m)));
+				chmod(target, random.nextBoolean() ? 0600 : 0711);
 			}
 			case 10 -> {
 				String target = random.nextBoolean() ? pick(files.isEmpty() ? dirs : files) : pick(dirs);
 				byte[] value = bytes(1 + random.nextInt(20));
-				boolean remove = random.nextInt(3) == 0;
-				same((remove ? "removexattr " : "setxattr ") + target, () -> {
-					var view = Files.getFileAttributeView(model.resolve(target), UserDefinedFileAttributeView.class);
-					if (remove) {
-						view.delete("k");
-					} else {
-						view.write("k", ByteBuffer.wrap(value));
-					}
-				}, () -> {
-					if (remove) {
-						mount.removexattr(p(target), "user.k");
-					} else {
-						mount.setxattr(p(target), "user.k", value, XattrMode.SET);
-					}
-				});
+				xattr(target, value, random.nextInt(3) == 0);
 			}
 			case 12 -> {
 				String target = random.nextBoolean() ? pick(files.isEmpty() ? dirs : files) : pick(dirs);
-				int uid = 1000 + random.nextInt(3);
-				same("chown " + target + " " + uid, () -> {
-					Files.setAttribute(model.resolve(target), "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-					Files.setAttribute(model.resolve(target), "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-				}, () -> mount.setattr(p(target), AttributeChange.owner(uid, uid)));
+				chown(target, 1000 + random.nextInt(3));
 			}
 			default -> {
 				if (files.isEmpty()) {
 					return;
 				}
-				String existing = pick(files);
-				same("link " + existing + " " + fresh,
-						() -> Files.createLink(model.resolve(fresh), model.resolve(existing)),
-						() -> mount.link(p(existing), p(fresh)));
+				link(pick(files), fresh);
 			}
 		}
+	}
+
+	/**
+	 * One random change for the FILE_CHANGES stacks: what the image store's union test does (writes, truncates,
+	 * unlinks, renames to new names, mkdir) plus every metadata change of files, writes far beyond the end,
+	 * truncates up and down, renames onto other files and hard links, so that each file meets them in any order
+	 * and whatever its copy-up state (none, metadata only, complete).
+	 */
+	private void fileStep(int i) throws IOException {
+		Names names = names();
+		List<String> files = names.files();
+		String dir = pick(names.dirs());
+		String fresh = (dir.isEmpty() ? "" : dir + "/") + "new-" + i;
+		String file = files.isEmpty() || random.nextInt(8) == 0 ? fresh : pick(files);
+		switch (random.nextInt(14)) {
+			case 0, 1 -> {
+				long off = random.nextInt(20_000);
+				write(file, off, bytes(1 + random.nextInt(9000)));
+			}
+			case 2, 3 -> truncate(file, random.nextInt(15_000));
+			case 4 -> unlink(file);
+			case 5 -> chmod(file, new int[] { 0600, 0640, 0755, 0700 }[random.nextInt(4)]);
+			case 6 -> chown(file, 1000 + random.nextInt(3));
+			case 7 -> utimens(file, random.nextInt(1 << 30) * 1_000_000_000L);
+			case 8, 9 -> xattr(file, bytes(1 + random.nextInt(20)), random.nextInt(3) == 0);
+			case 10, 11 -> rename(file, random.nextInt(3) == 0 && !files.isEmpty() ? pick(files) : fresh);
+			case 12 -> mkdir(fresh);
+			default -> link(file, fresh);
+		}
+	}
+
+	private void write(String file, long off, byte[] data) {
+		same("write " + file + " @" + off + " " + data.length, () -> {
+			try (FileChannel ch = FileChannel.open(model.resolve(file), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+				ch.write(ByteBuffer.wrap(data), off);
+			}
+		}, () -> {
+			try (FileHandle h = mount.create(p(file), 0644, Caller.PROCESS, false)) {
+				h.write(ByteBuffer.wrap(data), off);
+			}
+		});
+	}
+
+	private void truncate(String path, long size) {
+		same("truncate " + path + " " + size, () -> {
+			try (FileChannel ch = FileChannel.open(model.resolve(path), StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS)) {
+				if (size > ch.size()) {
+					ch.write(ByteBuffer.allocate(1), size - 1);
+				} else {
+					ch.truncate(size);
+				}
+			}
+		}, () -> mount.truncate(p(path), size));
+	}
+
+	private void unlink(String victim) {
+		same("unlink " + victim, () -> Files.delete(model.resolve(victim)), () -> mount.unlink(p(victim)));
+	}
+
+	private void mkdir(String fresh) {
+		same("mkdir " + fresh, () -> {
+			Files.createDirectory(model.resolve(fresh));
+			Files.setPosixFilePermissions(model.resolve(fresh), mode(0750));
+		}, () -> mount.mkdir(p(fresh), 0750, Caller.PROCESS));
+	}
+
+	private void link(String existing, String fresh) {
+		same("link " + existing + " " + fresh, () -> Files.createLink(model.resolve(fresh), model.resolve(existing)),
+				() -> mount.link(p(existing), p(fresh)));
+	}
+
+	private void chmod(String target, int m) {
+		same("chmod " + target + " " + Integer.toOctalString(m),
+				() -> Files.setPosixFilePermissions(model.resolve(target), mode(m)),
+				() -> mount.setattr(p(target), AttributeChange.mode(m)));
+	}
+
+	private void chown(String target, int uid) {
+		same("chown " + target + " " + uid, () -> {
+			Files.setAttribute(model.resolve(target), "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+			Files.setAttribute(model.resolve(target), "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+		}, () -> mount.setattr(p(target), AttributeChange.owner(uid, uid)));
+	}
+
+	/** Sets both times (the trees do not compare them: this is for the copy-up it makes). */
+	private void utimens(String target, long ns) {
+		same("utimens " + target + " " + ns, () -> Files.setLastModifiedTime(model.resolve(target),
+				FileTime.from(ns / 1000, TimeUnit.MICROSECONDS)),
+				() -> mount.setattr(p(target), AttributeChange.times(ns, ns)));
+	}
+
+	private void xattr(String target, byte[] value, boolean remove) {
+		same((remove ? "removexattr " : "setxattr ") + target, () -> {
+			var view = Files.getFileAttributeView(model.resolve(target), UserDefinedFileAttributeView.class);
+			if (remove) {
+				view.delete("k");
+			} else {
+				view.write("k", ByteBuffer.wrap(value));
+			}
+		}, () -> {
+			if (remove) {
+				mount.removexattr(p(target), "user.k");
+			} else {
+				mount.setxattr(p(target), "user.k", value, XattrMode.SET);
+			}
+		});
 	}
 
 	/**

@@ -19,7 +19,7 @@ import org.mapfs.store.local.LocalStore;
  * Real directories for a mount: repository layers, an overlay and its work area; and a checksum of the
  * repository taken before the test, to prove that nothing the test does through MapFS changed it.
  */
-final class Fixture {
+final class Fixture implements AutoCloseable {
 	final Path base;
 	final List<Path> lowers = new ArrayList<>();
 	final List<FsPath> placements = new ArrayList<>();
@@ -30,6 +30,8 @@ final class Fixture {
 	/** The classic policy's options for the next mount. */
 	Map<String, String> policyOptions = Map.of();
 	private List<Map<String, String>> repositoryBefore;
+	/** The stores of every mount made, closed with the fixture: each holds descriptors. */
+	private final List<LocalStore> stores = new ArrayList<>();
 
 	Fixture(Path base) throws IOException {
 		this.base = base;
@@ -54,12 +56,24 @@ final class Fixture {
 
 	/** A new mount over the same folders, as after a restart. */
 	Mount remount() throws FsException {
-		MountBuilder b = MountBuilder.named("test").overlay(LocalStore.open("upper", upper, work, false),
+		MountBuilder b = MountBuilder.named("test").overlay(opened(LocalStore.open("upper", upper, work, false)),
 				FsPath.ROOT);
 		for (int i = 0; i < lowers.size(); i++) {
-			b.layer(LocalStore.open("lower" + i, lowers.get(i), null, true), roots.get(i), placements.get(i));
+			b.layer(opened(LocalStore.open("lower" + i, lowers.get(i), null, true)), roots.get(i), placements.get(i));
 		}
 		return b.policy(new ClassicPolicy(), policyOptions).build();
+	}
+
+	private LocalStore opened(LocalStore store) {
+		stores.add(store);
+		return store;
+	}
+
+	/** Closes the stores of every mount made: their mounts serve no more. */
+	@Override
+	public void close() {
+		stores.forEach(LocalStore::close);
+		stores.clear();
 	}
 
 	private List<Map<String, String>> snapshot() throws IOException {

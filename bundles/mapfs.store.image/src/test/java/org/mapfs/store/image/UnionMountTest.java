@@ -37,6 +37,7 @@ import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.api.OpenFlag;
 import org.mapfs.api.RenameMode;
+import org.mapfs.api.XattrMode;
 import org.mapfs.core.MountBuilder;
 import org.mapfs.policy.classic.ClassicPolicy;
 import org.mapfs.store.local.LocalStore;
@@ -78,8 +79,12 @@ class UnionMountTest {
 		}
 	}
 
+	/**
+	 * Keep these seeds: 2 and 6 once failed with EIO (a written metadata-only copy of an empty file, renamed),
+	 * 10 to 12 on the group and setgid bit of a directory made in modes/setgid.
+	 */
 	@ParameterizedTest(name = "seed {0}")
-	@ValueSource(longs = { 1, 2, 3, 4, 5, 6 })
+	@ValueSource(longs = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })
 	void mountBehavesLikeAPlainCopy(long seed) throws Exception {
 		Path model = dir.resolve("model");
 		Tools.run("cp", "-a", source.toString(), model.toString());
@@ -97,9 +102,8 @@ class UnionMountTest {
 	}
 
 	/**
-	 * One change, chosen among what the model's tree allows, applied to both. Metadata-only changes of
-	 * repository files (chmod, setxattr) are left out: the engine's metadata copy-up loses data in some
-	 * sequences with any repository store (reported).
+	 * One change, chosen among what the model's tree allows, applied to both; chmod and setxattr of repository
+	 * files make metadata-only copies, which later writes, truncates and renames must complete.
 	 */
 	private static void change(Random random, Path model, Mount mount, int i) throws Exception {
 		List<Path> files = new ArrayList<>();
@@ -116,7 +120,7 @@ class UnionMountTest {
 		Path file = files.get(random.nextInt(files.size()));
 		Path parent = dirs.get(random.nextInt(dirs.size()));
 		Path fresh = parent.resolve("new-" + i);
-		switch (random.nextInt(7)) {
+		switch (random.nextInt(9)) {
 			case 0, 1 -> {
 				byte[] data = new byte[1 + random.nextInt(9000)];
 				random.nextBytes(data);
@@ -140,21 +144,30 @@ class UnionMountTest {
 				mount.unlink(fs(model, file));
 			}
 			case 4 -> {
-				// the exact mode on both: whether a setgid parent's bit is inherited is not this test's business
-				Files.createDirectory(fresh);
-				Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxr-xr-x"));
+				// mkdir(2) with 0755 on both (no umask takes from it): in modes/setgid both inherit group and setgid
+				Files.createDirectory(fresh, PosixFilePermissions.asFileAttribute(
+						PosixFilePermissions.fromString("rwxr-xr-x")));
 				mount.mkdir(fs(model, fresh), 0755, Caller.PROCESS);
-				mount.setattr(fs(model, fresh), AttributeChange.mode(0755));
 			}
 			case 5 -> {
 				Files.move(file, fresh);
 				mount.rename(fs(model, file), fs(model, fresh), RenameMode.NOREPLACE);
 			}
-			default -> {
+			case 6 -> {
 				Files.createSymbolicLink(fresh, Path.of("target-" + i));
 				mount.symlink(fs(model, fresh), "target-" + i, Caller.PROCESS);
 			}
-
+			case 7 -> {
+				boolean group = random.nextBoolean();
+				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(group ? "rw-r-----" : "rwx------"));
+				mount.setattr(fs(model, file), AttributeChange.mode(group ? 0640 : 0700));
+			}
+			default -> {
+				byte[] value = new byte[1 + random.nextInt(30)];
+				random.nextBytes(value);
+				Files.getFileAttributeView(file, UserDefinedFileAttributeView.class).write("k", ByteBuffer.wrap(value));
+				mount.setxattr(fs(model, file), "user.k", value, XattrMode.SET);
+			}
 		}
 	}
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,12 +67,8 @@ class CopyTest {
 		fx.assertRepositoryUnchanged();
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
-
 	private String read(String path) throws FsException {
-		return new String(Tree.read(mount, p(path)), UTF_8);
+		return Tree.text(mount, path);
 	}
 
 	private Errno fails(String from, String to, boolean replace) {

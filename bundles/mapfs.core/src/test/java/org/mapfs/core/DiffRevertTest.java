@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,10 +60,6 @@ class DiffRevertTest {
 		fx.assertRepositoryUnchanged();
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
-
 	private static Change change(String path, Kind kind) throws FsException {
 		return new Change(p(path), kind, null);
 	}
@@ -75,7 +72,7 @@ class DiffRevertTest {
 	}
 
 	private String read(String path) throws FsException {
-		return new String(Tree.read(mount, p(path)), UTF_8);
+		return Tree.text(mount, path);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package org.mapfs.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -552,7 +553,4 @@ class DifferentialTest {
 		return list.get(random.nextInt(list.size()));
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
 }

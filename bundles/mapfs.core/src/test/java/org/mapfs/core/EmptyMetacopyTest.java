@@ -2,6 +2,7 @@ package org.mapfs.core;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,7 +83,4 @@ class EmptyMetacopyTest {
 		assertEquals(1_000_000_000L, fx.remount().stat(p("moved")).mtimeNs());
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
 }

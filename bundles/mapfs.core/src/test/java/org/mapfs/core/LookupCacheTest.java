@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,10 +53,6 @@ class LookupCacheTest {
 	@AfterEach
 	void repositoryUnchanged() throws IOException {
 		fx.assertRepositoryUnchanged();
-	}
-
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
 	}
 
 	private Errno errnoOf(String path) {

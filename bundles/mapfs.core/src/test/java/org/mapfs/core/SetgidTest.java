@@ -1,6 +1,7 @@
 package org.mapfs.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,7 +116,4 @@ class SetgidTest {
 				a.uid() + ":" + a.gid() + " " + Integer.toOctalString(a.mode()), path);
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
 }

@@ -155,6 +155,15 @@ final class Tree {
 		return out;
 	}
 
+	/** A path of the tests, written short. */
+	static FsPath p(String path) throws FsException {
+		return FsPath.of(path);
+	}
+
+	static String text(Mount mount, String path) throws FsException {
+		return new String(read(mount, p(path)), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 	static byte[] read(Mount mount, FsPath p) throws FsException {
 		try (FileHandle h = mount.open(p, Set.of(OpenFlag.READ))) {
 			ByteBuffer buf = ByteBuffer.allocate((int) h.size());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mapfs.core.Tree.p;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,12 +68,8 @@ class UnionMountTest {
 		fx.assertRepositoryUnchanged();
 	}
 
-	private static FsPath p(String s) throws FsException {
-		return FsPath.of(s);
-	}
-
 	private String read(String path) throws FsException {
-		return new String(Tree.read(mount, p(path)), UTF_8);
+		return Tree.text(mount, path);
 	}
 
 	private void write(String path, String content) throws FsException {

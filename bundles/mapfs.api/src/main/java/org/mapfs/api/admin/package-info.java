@@ -3,5 +3,5 @@
  * (diff), undoing it (revert), and statistics. Used by the Gogo shell and by products that embed MapFS.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.mapfs.api.admin;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mapfs.api.Mount;
+import org.mapfs.api.admin.Home;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -107,7 +108,7 @@ public final class FuseComponent {
 
 	@Activate
 	void activate(BundleContext context, Config config) {
-		activate(config, context.getProperty("mapfs.home"));
+		activate(config, context.getProperty(Home.PROPERTY));
 	}
 
 	/** {@code home}: the MapFS home that relative mount points are relative to, or null for the working directory. */
@@ -142,7 +143,7 @@ public final class FuseComponent {
 		if (c == null) {
 			return;
 		}
-		Path mp = mountPoint(home, config.mountPoint().trim());
+		Path mp = Home.resolve(home, config.mountPoint().trim());
 		FuseFrontEnd fe = new FuseFrontEnd();
 		try {
 			fe.mount(c.mount(), mp, options(config));
@@ -204,12 +205,6 @@ public final class FuseComponent {
 			LOG.log(Level.INFO, () -> "unmounting " + fe.mountPoint() + ": " + why);
 			fe.umount();
 		}
-	}
-
-	/** A site's relative paths are relative to the MapFS home (framework property mapfs.home). */
-	static Path mountPoint(String home, String path) {
-		Path p = Path.of(path);
-		return p.isAbsolute() || home == null ? p.toAbsolutePath() : Path.of(home).resolve(p);
 	}
 
 	static FuseFrontEnd.Options options(Config config) {

@@ -131,13 +131,6 @@ class FuseComponentTest {
 	}
 
 	@Test
-	void relativeMountPointsAreRelativeToTheMapFsHome() {
-		assertEquals(Path.of("/srv/mapfs/mnt/demo"), FuseComponent.mountPoint("/srv/mapfs", "mnt/demo"));
-		assertEquals(Path.of("/mnt/demo"), FuseComponent.mountPoint("/srv/mapfs", "/mnt/demo"));
-		assertEquals(Path.of("mnt/demo").toAbsolutePath(), FuseComponent.mountPoint(null, "mnt/demo"));
-	}
-
-	@Test
 	void mountsOnActivateAndUnmountsOnDeactivate() throws IOException {
 		component.addMount(mount, Map.of(Mount.NAME_PROPERTY, "demo"));
 		assertFalse(FuseTests.inProcMounts(mnt), "not before activation");

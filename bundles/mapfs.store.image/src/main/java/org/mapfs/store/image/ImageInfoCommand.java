@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Function;
 import org.mapfs.api.FsException;
+import org.mapfs.api.admin.Home;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +39,7 @@ public class ImageInfoCommand implements Function {
 			throw new IllegalArgumentException(USAGE);
 		}
 		try {
-			System.out.print(ImageInfo.describe(ImageStoreComponent.home(context, String.valueOf(arguments.get(0))),
+			System.out.print(ImageInfo.describe(Home.resolve(context.getProperty(Home.PROPERTY), String.valueOf(arguments.get(0))),
 					partition));
 		} catch (FsException e) {
 			// one line for the operator, no stack trace

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 
 import org.mapfs.api.FsException;
+import org.mapfs.api.admin.Home;
 import org.mapfs.api.store.Store;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -66,7 +67,7 @@ public class ImageStoreComponent {
 		if (config.partition() < 0 || config.cacheBudget() < 1) {
 			throw new IllegalArgumentException("store '" + id + "': partition must be >= 0, cacheBudget >= 1 MiB");
 		}
-		Path path = home(context, image);
+		Path path = Home.resolve(context.getProperty(Home.PROPERTY), image);
 		try {
 			store = ImageStore.open(id, path, config.partition(), (long) config.cacheBudget() << 20);
 		} catch (FsException e) {
@@ -86,13 +87,6 @@ public class ImageStoreComponent {
 			store = null;
 			throw e;
 		}
-	}
-
-	/** A site's relative paths are relative to the MapFS home, so a site folder can be moved with its images. */
-	static Path home(BundleContext context, String path) {
-		String home = context.getProperty("mapfs.home");
-		Path p = Path.of(path);
-		return p.isAbsolute() || home == null ? p.toAbsolutePath() : Path.of(home).resolve(p);
 	}
 
 	@Deactivate

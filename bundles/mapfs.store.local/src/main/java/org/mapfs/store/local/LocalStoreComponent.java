@@ -1,9 +1,9 @@
 package org.mapfs.store.local;
 
-import java.nio.file.Path;
 import java.util.Hashtable;
 
 import org.mapfs.api.FsException;
+import org.mapfs.api.admin.Home;
 import org.mapfs.api.store.Store;
 import org.mapfs.api.store.WritableStore;
 import org.osgi.framework.BundleContext;
@@ -65,7 +65,8 @@ public class LocalStoreComponent {
 			throw new IllegalArgumentException("store '" + id + "': 'path' (the store's folder) is missing");
 		}
 		String work = config.work() == null ? "" : config.work().trim();
-		store = LocalStore.open(id, home(context, path), work.isEmpty() ? null : home(context, work),
+		String home = context.getProperty(Home.PROPERTY);
+		store = LocalStore.open(id, Home.resolve(home, path), work.isEmpty() ? null : Home.resolve(home, work),
 				config.readOnly());
 		Hashtable<String, Object> props = new Hashtable<>();
 		props.put(Store.ID_PROPERTY, id);
@@ -81,13 +82,6 @@ public class LocalStoreComponent {
 			store = null;
 			throw e;
 		}
-	}
-
-	/** A site's relative paths are relative to the MapFS home, so a site folder can be moved with its data. */
-	private static Path home(BundleContext context, String path) {
-		String home = context.getProperty("mapfs.home");
-		Path p = Path.of(path);
-		return p.isAbsolute() || home == null ? p.toAbsolutePath() : Path.of(home).resolve(p);
 	}
 
 	@Deactivate

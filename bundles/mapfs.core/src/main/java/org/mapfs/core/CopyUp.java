@@ -225,7 +225,15 @@ final class CopyUp {
 			boolean privileged) throws FsException {
 		for (String name : from.listxattr(fromPath)) {
 			if (!isInternal(name) && (privileged || name.startsWith("user."))) {
-				to.setxattr(toPath, name, from.getxattr(fromPath, name), XattrMode.SET);
+				try {
+					to.setxattr(toPath, name, from.getxattr(fromPath, name), XattrMode.SET);
+				} catch (FsException e) {
+					// an overlay without extended attributes: the copy has none, as overlayfs skips what its upper
+					// file system does not support
+					if (e.errno() != Errno.ENOTSUP) {
+						throw e;
+					}
+				}
 			}
 		}
 		if (privileged) {

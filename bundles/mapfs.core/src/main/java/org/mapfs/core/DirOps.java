@@ -242,6 +242,10 @@ final class DirOps {
 		if (isRedirected(dir)) {
 			return null;
 		}
+		if (!policy.canRedirect()) {
+			throw new FsException(Errno.EXDEV, dir.path(), "the overlay cannot record where a renamed directory's "
+					+ "repository content lives (" + policy + ")");
+		}
 		Layer.Branch lower = dir.branches().get(dir.isUpper() ? 1 : 0);
 		if (lower.synthetic()) {
 			throw new FsException(Errno.EXDEV, dir.path(), "the directory leads to where a layer is placed");

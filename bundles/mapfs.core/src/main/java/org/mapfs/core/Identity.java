@@ -111,7 +111,16 @@ final class Identity {
 			return;
 		}
 		long ino = ino(node);
-		store.setxattr(staged, xattr(INO), ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);
+		try {
+			store.setxattr(staged, xattr(INO), ByteBuffer.allocate(Long.BYTES).putLong(ino).array(), XattrMode.SET);
+		} catch (FsException e) {
+			if (e.errno() != Errno.ENOTSUP) {
+				throw e;
+			}
+			// an overlay without extended attributes (NFSv3): the copy has its own number, as in overlayfs
+			// without xino and index
+			ino = NOT_A_COPY;
+		}
 		remember(store.stat(staged).ino(), ino);
 	}
 

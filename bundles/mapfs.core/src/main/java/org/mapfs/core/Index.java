@@ -80,7 +80,14 @@ final class Index {
 	 */
 	void add(Node node, WritableStore work, FsPath staged) throws FsException {
 		String key = key(node.top());
-		write(work, staged, new Links(node.storeAttrs().nlink(), key));
+		try {
+			write(work, staged, new Links(node.storeAttrs().nlink(), key));
+		} catch (FsException e) {
+			if (e.errno() != Errno.ENOTSUP) {
+				throw e;
+			}
+			return; // an overlay without extended attributes keeps no count: each name is copied up on its own
+		}
 		try {
 			work.mkdir(dir(), 0700, Caller.PROCESS);
 		} catch (FsException e) {

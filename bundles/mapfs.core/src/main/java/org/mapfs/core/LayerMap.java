@@ -1,10 +1,12 @@
 package org.mapfs.core;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
+import org.mapfs.api.policy.OverlayPolicy;
 import org.mapfs.api.store.WritableStore;
 
 /** The map of a mount: its layers, top first; the overlay, if any, is the top one. */
@@ -25,6 +27,19 @@ final class LayerMap {
 	/** The writable top layer, or null for a read-only view. */
 	Layer overlay() {
 		return overlay;
+	}
+
+	/**
+	 * This map with the overlay as {@code policy} has the engine see it ({@link OverlayPolicy#view}): where the
+	 * store keeps the policy's marks in another form, the view shows them in overlayfs's.
+	 */
+	LayerMap viewedBy(OverlayPolicy policy) throws FsException {
+		if (overlay == null) {
+			return this;
+		}
+		List<Layer> all = new ArrayList<>(layers);
+		all.set(0, new Layer(policy.view(overlay.writableStore()), overlay.at, 0, true));
+		return new LayerMap(all);
 	}
 
 	WritableStore overlayStore() throws FsException {

@@ -58,13 +58,13 @@ final class UnionMount implements Mount {
 	private Metadata metadata;
 	private Diff diff;
 
-	UnionMount(String name, LayerMap map, OverlayPolicy policy) {
+	UnionMount(String name, LayerMap map, OverlayPolicy policy) throws FsException {
 		this.name = name;
 		this.readOnly = map.overlay() == null;
 		this.policy = policy;
 		this.identity = new Identity(name, !readOnly && map.overlay().writableStore().isPrivileged());
 		this.readdir = new Readdir(policy, identity);
-		wire(map);
+		wire(map.viewedBy(policy));
 	}
 
 	private void wire(LayerMap map) {
@@ -86,8 +86,9 @@ final class UnionMount implements Mount {
 		if ((newMap.overlay() == null) != readOnly) {
 			throw new FsException(Errno.EINVAL, "mount '" + name + "': a remap keeps the overlay");
 		}
+		LayerMap viewed = newMap.viewedBy(policy);
 		locked(namespace.writeLock(), () -> {
-			wire(newMap);
+			wire(viewed);
 			return null;
 		});
 		changed(FsPath.ROOT);

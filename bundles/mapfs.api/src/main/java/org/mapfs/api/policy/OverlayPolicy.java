@@ -50,6 +50,25 @@ public interface OverlayPolicy {
 	/** Marks a file of the overlay's work area as holding metadata only. */
 	void markMetacopy(WritableStore store, FsPath path) throws FsException;
 
+	/**
+	 * The overlay as the engine reads and writes it: {@code overlay} itself where the store keeps the policy's
+	 * marks as they are, or a view of it that keeps them in a form the store supports (a store without character
+	 * devices or extended attributes, such as an NFSv3 export, gets whiteouts as names, for instance). The view
+	 * hides that form: it shows a whiteout as a 0/0 character device and a mark as an extended attribute.
+	 */
+	default WritableStore view(WritableStore overlay) {
+		return overlay;
+	}
+
+	/**
+	 * False if the overlay cannot record {@linkplain #setRedirect redirects}: renaming a directory with repository
+	 * content then fails with EXDEV before anything changes, as overlayfs's {@code redirect_dir=off} does, and
+	 * tools such as mv copy the tree instead.
+	 */
+	default boolean canRedirect() {
+		return true;
+	}
+
 	/** True for extended attributes the policy keeps for itself: hidden from clients, never set by them. */
 	boolean isInternalXattr(String name);
 

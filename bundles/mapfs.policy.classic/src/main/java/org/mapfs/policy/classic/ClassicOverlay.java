@@ -28,7 +28,7 @@ import org.mapfs.api.store.WritableStore;
 final class ClassicOverlay implements OverlayPolicy {
 	/** Copy-up chunk: large enough for sequential throughput, small enough to find holes. */
 	private static final int CHUNK = 64 * 1024;
-	private static final byte[] OPAQUE = { 'y' };
+	static final byte[] OPAQUE = { 'y' };
 	/** A copy buffer per thread: a direct buffer is costly to make (zeroed memory, a system call). */
 	private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal
 			.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
@@ -37,12 +37,29 @@ final class ClassicOverlay implements OverlayPolicy {
 	private final String prefix;
 	private final boolean metacopy;
 	private final boolean durable;
+	private final boolean oci;
 
-	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable) {
+	/**
+	 * @param oci true to keep whiteouts and opaque marks as names ({@link OciWhiteouts}), for an overlay store
+	 *            without character devices or extended attributes: then there are no redirects nor metadata-only
+	 *            copies either, both being attributes
+	 */
+	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable, boolean oci) {
 		this.overlay = overlay;
 		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
-		this.metacopy = metacopy;
+		this.metacopy = metacopy && !oci;
 		this.durable = durable;
+		this.oci = oci;
+	}
+
+	@Override
+	public WritableStore view(WritableStore store) {
+		return oci ? new OciWhiteouts(store, prefix + "opaque") : store;
+	}
+
+	@Override
+	public boolean canRedirect() {
+		return !oci;
 	}
 
 	@Override
@@ -160,6 +177,6 @@ final class ClassicOverlay implements OverlayPolicy {
 
 	@Override
 	public String toString() {
-		return ClassicPolicy.NAME + " (" + prefix + "*)";
+		return ClassicPolicy.NAME + (oci ? " (OCI whiteouts)" : " (" + prefix + "*)");
 	}
 }

@@ -3,8 +3,12 @@ package org.mapfs.policy.classic;
 import java.util.Map;
 import java.util.Set;
 
+import org.mapfs.api.Caller;
 import org.mapfs.api.Errno;
+import org.mapfs.api.FileType;
 import org.mapfs.api.FsException;
+import org.mapfs.api.FsPath;
+import org.mapfs.api.XattrMode;
 import org.mapfs.api.policy.OverlayPolicy;
 import org.mapfs.api.policy.Policy;
 import org.mapfs.api.store.WritableStore;
@@ -19,12 +23,18 @@ import org.osgi.service.component.annotations.Component;
  * {@code metacopy=true|false}: chmod, chown, utimens and setxattr of a repository file copy its metadata only,
  * the data follows at the first write (default: true); {@code volatile=true|false}: a copy-up is not flushed to
  * disk before it is published (default: false), like kernel overlayfs's {@code volatile} mount option: faster, but
- * after a crash a copied-up file may be empty or torn, so only for overlays that are thrown away after a crash.
+ * after a crash a copied-up file may be empty or torn, so only for overlays that are thrown away after a crash;
+ * {@code format=overlayfs|oci}: overlayfs's marks (0/0 character devices, {@code overlay.*} attributes), or the
+ * {@code .wh.} names of OCI image layers for an overlay store without character devices or extended attributes
+ * (an NFSv3 export): no redirects (renaming a repository directory gives EXDEV) and no metadata-only copies there
+ * (default: overlayfs where the overlay's work area takes both marks, else oci).
  */
 @Component(property = Policy.NAME_PROPERTY + "=" + ClassicPolicy.NAME)
 public final class ClassicPolicy implements Policy {
 	public static final String NAME = "classic";
-	private static final Set<String> OPTIONS = Set.of("userxattr", "metacopy", "volatile");
+	private static final Set<String> OPTIONS = Set.of("userxattr", "metacopy", "volatile", "format");
+	private static final String OVERLAYFS = "overlayfs";
+	private static final String OCI = "oci";
 
 	@Override
 	public String name() {
@@ -39,8 +49,63 @@ public final class ClassicPolicy implements Policy {
 			}
 		}
 		boolean privileged = overlay == null || overlay.isPrivileged();
-		return new ClassicOverlay(overlay, flag(options, "userxattr", !privileged), flag(options, "metacopy", true),
-				!flag(options, "volatile", false));
+		boolean userxattr = flag(options, "userxattr", !privileged);
+		String prefix = userxattr ? "user.overlay." : "trusted.overlay.";
+		String format = options.get("format");
+		if (format == null) {
+			format = overlay == null || keepsMarks(overlay.work(), prefix) ? OVERLAYFS : OCI;
+		} else if (!format.equals(OVERLAYFS) && !format.equals(OCI)) {
+			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': format must be " + OVERLAYFS + " or " + OCI
+					+ ", not '" + format + "'");
+		}
+		boolean oci = format.equals(OCI);
+		if (oci && flag(options, "metacopy", false)) {
+			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': metacopy needs the " + OVERLAYFS
+					+ " format (its mark is an extended attribute)");
+		}
+		return new ClassicOverlay(overlay, userxattr, flag(options, "metacopy", true),
+				!flag(options, "volatile", false), oci);
+	}
+
+	/**
+	 * True if {@code work} (the overlay's work area) takes overlayfs's marks: a 0/0 character device, and an
+	 * extended attribute of the overlay's namespace on a directory (Linux allows user.* attributes on regular
+	 * files and directories only). Tried with scratch entries, which go again.
+	 */
+	private static boolean keepsMarks(WritableStore work, String prefix) throws FsException {
+		FsPath device = FsPath.ROOT.resolve(".mapfs-probe-whiteout");
+		FsPath dir = FsPath.ROOT.resolve(".mapfs-probe-opaque");
+		remove(work, device);
+		remove(work, dir);
+		try {
+			work.mknod(device, FileType.CHAR_DEVICE, 0, 0, Caller.PROCESS);
+			work.mkdir(dir, 0700, Caller.PROCESS);
+			work.setxattr(dir, prefix + "opaque", new byte[] { 'y' }, XattrMode.SET);
+			return true;
+		} catch (FsException e) {
+			if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL
+					|| e.errno() == Errno.EACCES) {
+				return false;
+			}
+			throw e;
+		} finally {
+			remove(work, device);
+			remove(work, dir);
+		}
+	}
+
+	private static void remove(WritableStore work, FsPath path) throws FsException {
+		try {
+			if (work.stat(path).isDirectory()) {
+				work.rmdir(path);
+			} else {
+				work.unlink(path);
+			}
+		} catch (FsException e) {
+			if (e.errno() != Errno.ENOENT) {
+				throw e;
+			}
+		}
 	}
 
 	private static boolean flag(Map<String, String> options, String name, boolean byDefault) throws FsException {

@@ -3,5 +3,5 @@
  * {@link org.mapfs.api.Mount} that front-ends serve.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.mapfs.api;

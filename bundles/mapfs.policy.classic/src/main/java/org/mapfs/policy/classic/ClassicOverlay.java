@@ -1,6 +1,5 @@
 package org.mapfs.policy.classic;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -26,12 +25,7 @@ import org.mapfs.api.store.WritableStore;
  * blocks.
  */
 final class ClassicOverlay implements OverlayPolicy {
-	/** Copy-up chunk: large enough for sequential throughput, small enough to find holes. */
-	private static final int CHUNK = 64 * 1024;
 	static final byte[] OPAQUE = { 'y' };
-	/** A copy buffer per thread: a direct buffer is costly to make (zeroed memory, a system call). */
-	private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal
-			.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
 	private final WritableStore overlay;
 	private final String prefix;
@@ -133,41 +127,12 @@ final class ClassicOverlay implements OverlayPolicy {
 	@Override
 	public void copyUp(Origin origin, FileAttributes attrs, FileData out) throws FsException {
 		try (FileData in = origin.store().open(origin.path())) {
-			ByteBuffer buf = BUFFER.get();
-			long pos = 0;
-			while (true) {
-				buf.clear();
-				int n = in.read(buf, pos);
-				if (n < 0) {
-					break;
-				}
-				buf.flip();
-				if (!isZero(buf)) {
-					out.write(buf, pos);
-				}
-				pos += n;
-			}
-			// the size, with any trailing hole; then the data is durable before the copy is published
-			out.truncate(pos);
+			out.copyFrom(in);
+			// the data is durable before the copy is published
 			if (durable) {
 				out.sync(false);
 			}
 		}
-	}
-
-	private static boolean isZero(ByteBuffer buf) {
-		int i = buf.position();
-		for (; i + Long.BYTES <= buf.limit(); i += Long.BYTES) {
-			if (buf.getLong(i) != 0) {
-				return false;
-			}
-		}
-		for (; i < buf.limit(); i++) {
-			if (buf.get(i) != 0) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	@Override

@@ -65,6 +65,11 @@ public interface LibC {
 	long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
 
 
+	long lseek(int fd, long offset, int whence);
+
+	/** copy_file_range(2) at explicit offsets: {@code offIn} and {@code offOut} hold one offset each, advanced. */
+	long copy_file_range(int fdIn, @In @Out long[] offIn, int fdOut, @In @Out long[] offOut, long len, int flags);
+
 	int ftruncate(int fd, long length);
 
 	int fsync(int fd);

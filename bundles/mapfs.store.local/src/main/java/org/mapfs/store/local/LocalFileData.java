@@ -121,6 +121,78 @@ final class LocalFileData implements FileData {
 		}
 	}
 
+	private static final int SEEK_DATA = 3;
+	private static final int SEEK_HOLE = 4;
+
+	/**
+	 * From another file of a local store: copy_file_range(2) for each run of data (SEEK_DATA/SEEK_HOLE), so the
+	 * kernel copies page to page with no trip through this process, and holes stay holes. Where the kernel cannot
+	 * (another file system type: EXDEV), through a buffer.
+	 */
+	@Override
+	public long copyFrom(FileData src) throws FsException {
+		if (!(src instanceof LocalFileData from)) {
+			return FileData.super.copyFrom(src);
+		}
+		int in = from.enter();
+		try {
+			int out = enter();
+			try {
+				long size = from.stat().size();
+				if (!copyRanges(in, out, size)) {
+					return FileData.super.copyFrom(src);
+				}
+				truncate(size);
+				return size;
+			} finally {
+				fd.leave();
+			}
+		} finally {
+			from.fd.leave();
+		}
+	}
+
+	/** False if the kernel cannot copy between these two files, before anything was copied. */
+	private boolean copyRanges(int in, int out, long size) throws FsException {
+		long[] offIn = new long[1];
+		long[] offOut = new long[1];
+		long pos = 0;
+		while (pos < size) {
+			long data = libc.lseek(in, pos, SEEK_DATA);
+			if (data < 0) {
+				if (Native.errno() == Native.ENXIO) {
+					break; // only a hole is left
+				}
+				throw Native.error("lseek", path);
+			}
+			long hole = libc.lseek(in, data, SEEK_HOLE);
+			if (hole < 0) {
+				throw Native.error("lseek", path);
+			}
+			offIn[0] = data;
+			offOut[0] = data;
+			while (offIn[0] < hole) {
+				long n = libc.copy_file_range(in, offIn, out, offOut, hole - offIn[0], 0);
+				if (n < 0) {
+					int errno = Native.errno();
+					if (errno == Native.EINTR) {
+						continue;
+					}
+					if (pos == 0 && offIn[0] == data && (errno == Native.EXDEV || errno == Native.EINVAL
+							|| errno == Native.ENOSYS || errno == Native.ENOTSUP)) {
+						return false;
+					}
+					throw Native.error(errno, "copy_file_range", path);
+				}
+				if (n == 0) {
+					break; // the source shrank meanwhile
+				}
+			}
+			pos = hole;
+		}
+		return true;
+	}
+
 	@Override
 	public long size() throws FsException {
 		return stat().size();

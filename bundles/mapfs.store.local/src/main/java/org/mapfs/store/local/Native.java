@@ -68,6 +68,9 @@ final class Native {
 	static final int DT_SOCK = 12;
 
 	static final int EINTR = 4;
+	static final int ENXIO = 6;
+	static final int EXDEV = 18;
+	static final int EINVAL = 22;
 	static final int EAGAIN = 11;
 	static final int ERANGE = 34;
 	static final int ENOSYS = 38;

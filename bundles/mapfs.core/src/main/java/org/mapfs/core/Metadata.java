@@ -8,6 +8,7 @@ import org.mapfs.api.Errno;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.OverlayPolicy;
 
 /**
  * Attribute and extended-attribute operations (overlayfs's inode.c). A change copies the entry's metadata up
@@ -18,11 +19,13 @@ final class Metadata {
 	private final LayerMap map;
 	private final Lookup lookup;
 	private final CopyUp copyUp;
+	private final OverlayPolicy policy;
 
-	Metadata(LayerMap map, Lookup lookup, CopyUp copyUp) {
+	Metadata(LayerMap map, Lookup lookup, CopyUp copyUp, OverlayPolicy policy) {
 		this.map = map;
 		this.lookup = lookup;
 		this.copyUp = copyUp;
+		this.policy = policy;
 	}
 
 	void setattr(FsPath path, AttributeChange change) throws FsException {
@@ -72,9 +75,13 @@ final class Metadata {
 		map.overlayStore().removexattr(node.top().storePath(), name);
 	}
 
+	/** Before any copy-up: a name the client may set, on an overlay that keeps attributes. */
 	private void checkClientName(FsPath path, String name) throws FsException {
 		if (copyUp.isInternal(name)) {
 			throw new FsException(Errno.EPERM, path, "extended attribute " + name + " belongs to the overlay");
+		}
+		if (!policy.hasXattrs()) {
+			throw new FsException(Errno.ENOTSUP, path, "the overlay keeps no extended attributes");
 		}
 	}
 }

@@ -73,7 +73,7 @@ final class UnionMount implements Mount {
 		this.lookup = new Lookup(map, policy, index);
 		this.copyUp = new CopyUp(map, lookup, policy, identity, index, stats);
 		this.dirOps = new DirOps(map, lookup, readdir, copyUp, policy, identity, index, stats);
-		this.metadata = new Metadata(map, lookup, copyUp);
+		this.metadata = new Metadata(map, lookup, copyUp, policy);
 		this.diff = new Diff(map, lookup, policy);
 	}
 

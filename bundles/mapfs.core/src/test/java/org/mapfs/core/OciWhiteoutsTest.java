@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mapfs.api.AttributeChange;
 import org.mapfs.api.Caller;
 import org.mapfs.api.DirEntry;
 import org.mapfs.api.Errno;
@@ -30,6 +31,7 @@ import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.api.RenameMode;
+import org.mapfs.api.XattrMode;
 import org.mapfs.api.admin.Change;
 import org.mapfs.api.store.WritableStore;
 import org.mapfs.policy.classic.ClassicPolicy;
@@ -154,8 +156,12 @@ class OciWhiteoutsTest {
 		mount.unlink(p("/etc/hosts"));
 		assertTrue(Files.isRegularFile(tmp.resolve("upper2/etc/.wh.hosts")));
 		assertEquals(List.of("ssh"), names(mount, "/etc"));
+		// an attribute is refused before anything is copied up
+		assertEquals(Errno.ENOTSUP, errno(() -> mount.setxattr(p("/etc/ssh/sshd_config"), "user.k", new byte[1],
+				XattrMode.SET)));
+		assertFalse(Files.exists(tmp.resolve("upper2/etc/ssh")), "a copy-up for a refused attribute");
 		// chmod copies the whole file: a metadata-only copy would need an attribute
-		mount.setattr(p("/etc/ssh/sshd_config"), org.mapfs.api.AttributeChange.mode(0600));
+		mount.setattr(p("/etc/ssh/sshd_config"), AttributeChange.mode(0600));
 		assertEquals("PermitRootLogin no\n", Files.readString(tmp.resolve("upper2/etc/ssh/sshd_config")));
 		try (Stream<Path> work = Files.list(tmp.resolve("work2"))) {
 			assertEquals(List.of(), work.filter(w -> w.getFileName().toString().startsWith(".mapfs-probe")).toList(),

@@ -69,6 +69,14 @@ public interface OverlayPolicy {
 		return true;
 	}
 
+	/**
+	 * False if the overlay keeps no extended attributes (an NFSv3 export): setxattr and removexattr then fail with
+	 * ENOTSUP before anything is copied up.
+	 */
+	default boolean hasXattrs() {
+		return true;
+	}
+
 	/** True for extended attributes the policy keeps for itself: hidden from clients, never set by them. */
 	boolean isInternalXattr(String name);
 

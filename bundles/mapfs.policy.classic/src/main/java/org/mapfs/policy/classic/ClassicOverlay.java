@@ -32,18 +32,27 @@ final class ClassicOverlay implements OverlayPolicy {
 	private final boolean metacopy;
 	private final boolean durable;
 	private final boolean oci;
+	private final boolean xattrs;
 
 	/**
 	 * @param oci true to keep whiteouts and opaque marks as names ({@link OciWhiteouts}), for an overlay store
 	 *            without character devices or extended attributes: then there are no redirects nor metadata-only
 	 *            copies either, both being attributes
+	 * @param xattrs false if the overlay store keeps no extended attributes at all
 	 */
-	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable, boolean oci) {
+	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable, boolean oci,
+			boolean xattrs) {
 		this.overlay = overlay;
 		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
 		this.metacopy = metacopy && !oci;
 		this.durable = durable;
 		this.oci = oci;
+		this.xattrs = xattrs;
+	}
+
+	@Override
+	public boolean hasXattrs() {
+		return xattrs;
 	}
 
 	@Override

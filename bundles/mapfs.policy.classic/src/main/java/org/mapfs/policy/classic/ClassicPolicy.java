@@ -51,10 +51,9 @@ public final class ClassicPolicy implements Policy {
 		boolean privileged = overlay == null || overlay.isPrivileged();
 		boolean userxattr = flag(options, "userxattr", !privileged);
 		String prefix = userxattr ? "user.overlay." : "trusted.overlay.";
-		String format = options.get("format");
-		if (format == null) {
-			format = overlay == null || keepsMarks(overlay.work(), prefix) ? OVERLAYFS : OCI;
-		} else if (!format.equals(OVERLAYFS) && !format.equals(OCI)) {
+		Marks marks = overlay == null ? new Marks(true, true) : Marks.probe(overlay.work(), prefix);
+		String format = options.getOrDefault("format", marks.devices() && marks.xattrs() ? OVERLAYFS : OCI);
+		if (!format.equals(OVERLAYFS) && !format.equals(OCI)) {
 			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': format must be " + OVERLAYFS + " or " + OCI
 					+ ", not '" + format + "'");
 		}
@@ -64,33 +63,48 @@ public final class ClassicPolicy implements Policy {
 					+ " format (its mark is an extended attribute)");
 		}
 		return new ClassicOverlay(overlay, userxattr, flag(options, "metacopy", true),
-				!flag(options, "volatile", false), oci);
+				!flag(options, "volatile", false), oci, marks.xattrs());
 	}
 
 	/**
-	 * True if {@code work} (the overlay's work area) takes overlayfs's marks: a 0/0 character device, and an
-	 * extended attribute of the overlay's namespace on a directory (Linux allows user.* attributes on regular
-	 * files and directories only). Tried with scratch entries, which go again.
+	 * What the overlay's work area takes of overlayfs's marks: a 0/0 character device, and an extended attribute of
+	 * the overlay's namespace on a directory (Linux allows user.* attributes on regular files and directories only).
 	 */
-	private static boolean keepsMarks(WritableStore work, String prefix) throws FsException {
-		FsPath device = FsPath.ROOT.resolve(".mapfs-probe-whiteout");
-		FsPath dir = FsPath.ROOT.resolve(".mapfs-probe-opaque");
-		remove(work, device);
-		remove(work, dir);
-		try {
-			work.mknod(device, FileType.CHAR_DEVICE, 0, 0, Caller.PROCESS);
-			work.mkdir(dir, 0700, Caller.PROCESS);
-			work.setxattr(dir, prefix + "opaque", new byte[] { 'y' }, XattrMode.SET);
-			return true;
-		} catch (FsException e) {
-			if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL
-					|| e.errno() == Errno.EACCES) {
-				return false;
-			}
-			throw e;
-		} finally {
+	private record Marks(boolean devices, boolean xattrs) {
+		/** Tried with scratch entries, which go again. */
+		static Marks probe(WritableStore work, String prefix) throws FsException {
+			FsPath device = FsPath.ROOT.resolve(".mapfs-probe-whiteout");
+			FsPath dir = FsPath.ROOT.resolve(".mapfs-probe-opaque");
 			remove(work, device);
 			remove(work, dir);
+			try {
+				boolean devices = refused(() -> work.mknod(device, FileType.CHAR_DEVICE, 0, 0, Caller.PROCESS));
+				work.mkdir(dir, 0700, Caller.PROCESS);
+				boolean xattrs = refused(() -> work.setxattr(dir, prefix + "opaque", new byte[] { 'y' },
+						XattrMode.SET));
+				return new Marks(!devices, !xattrs);
+			} finally {
+				remove(work, device);
+				remove(work, dir);
+			}
+		}
+
+		private interface Attempt {
+			void run() throws FsException;
+		}
+
+		/** True if the store refuses what {@code attempt} makes as something it does not support. */
+		private static boolean refused(Attempt attempt) throws FsException {
+			try {
+				attempt.run();
+				return false;
+			} catch (FsException e) {
+				if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL
+						|| e.errno() == Errno.EACCES) {
+					return true;
+				}
+				throw e;
+			}
 		}
 	}
 

@@ -5,7 +5,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileData;
@@ -88,5 +97,29 @@ final class NfsTesting {
 		byte[] b = new byte[out.remaining()];
 		out.get(b);
 		return b;
+	}
+
+	/**
+	 * A digest of everything observable of a local tree, symlinks not followed: names, types, modes, owners,
+	 * sizes, link counts, inode numbers, mtimes and ctimes, file data and symlink targets (atimes left out: reads
+	 * through the server may change them).
+	 */
+	static String treeDigest(Path root) throws Exception {
+		MessageDigest md = MessageDigest.getInstance("SHA-256");
+		try (Stream<Path> walk = Files.walk(root)) {
+			for (Path f : walk.sorted().collect(Collectors.toList())) {
+				Map<String, Object> u = Files.readAttributes(f,
+						"unix:mode,uid,gid,size,nlink,ino,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+				StringBuilder sb = new StringBuilder(root.relativize(f) + "|" + new TreeMap<>(u));
+				if (Files.isSymbolicLink(f)) {
+					sb.append("->").append(Files.readSymbolicLink(f));
+				} else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+					sb.append('|').append(HexFormat.of().formatHex(
+							MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+				}
+				md.update(sb.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		return HexFormat.of().formatHex(md.digest());
 	}
 }

@@ -48,13 +48,10 @@ class CopyTest {
 	@BeforeEach
 	void setUp() throws IOException {
 		fx = new Fixture(tmp);
-		repo = fx.lower("/");
-		Files.createDirectories(repo.resolve("etc/ssh"));
-		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+		repo = fx.etcRepository();
 		Files.setAttribute(repo.resolve("etc/hosts"), "unix:mode", 0640);
 		Files.setAttribute(repo.resolve("etc/hosts"), "unix:uid", 1000);
 		Files.getFileAttributeView(repo.resolve("etc/hosts"), UserDefinedFileAttributeView.class).write("color", ByteBuffer.wrap("blue".getBytes(UTF_8)));
-		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
 		Files.writeString(repo.resolve("tool"), "#!/bin/sh\n");
 		Files.setAttribute(repo.resolve("tool"), "unix:mode", 04755);
 		Files.createSymbolicLink(repo.resolve("link"), Path.of("etc/hosts"));

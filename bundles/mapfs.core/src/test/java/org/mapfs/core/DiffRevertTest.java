@@ -44,11 +44,8 @@ class DiffRevertTest {
 	@BeforeEach
 	void setUp() throws IOException {
 		fx = new Fixture(tmp);
-		repo = fx.lower("/");
-		Files.createDirectories(repo.resolve("etc/ssh"));
-		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+		repo = fx.etcRepository();
 		Files.writeString(repo.resolve("etc/motd"), "golden\n");
-		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
 		Files.createDirectories(repo.resolve("srv/www"));
 		Files.writeString(repo.resolve("srv/www/index.html"), "<html/>\n");
 		mount = (UnionMount) fx.mount();

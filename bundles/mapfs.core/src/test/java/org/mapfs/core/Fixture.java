@@ -48,6 +48,18 @@ final class Fixture implements AutoCloseable {
 		return dir;
 	}
 
+	/**
+	 * Adds a repository layer at / holding etc/hosts and etc/ssh/sshd_config, the start of most tests' trees;
+	 * returns its folder to fill further.
+	 */
+	Path etcRepository() throws IOException {
+		Path repo = lower("/");
+		Files.createDirectories(repo.resolve("etc/ssh"));
+		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
+		return repo;
+	}
+
 	/** Takes the repository checksum; call once the layers are filled. */
 	Mount mount() throws IOException {
 		repositoryBefore = snapshot();

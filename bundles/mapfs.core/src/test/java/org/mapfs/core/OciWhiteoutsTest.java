@@ -51,10 +51,7 @@ class OciWhiteoutsTest {
 	@BeforeEach
 	void setUp() throws IOException {
 		fx = new Fixture(tmp);
-		repo = fx.lower("/");
-		Files.createDirectories(repo.resolve("etc/ssh"));
-		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
+		repo = fx.etcRepository();
 		fx.policyOptions = Map.of("format", "oci");
 	}
 

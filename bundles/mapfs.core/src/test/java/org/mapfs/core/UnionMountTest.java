@@ -51,10 +51,7 @@ class UnionMountTest {
 	@BeforeEach
 	void setUp() throws IOException {
 		fx = new Fixture(tmp);
-		repo = fx.lower("/");
-		Files.createDirectories(repo.resolve("etc/ssh"));
-		Files.writeString(repo.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-		Files.writeString(repo.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
+		repo = fx.etcRepository();
 		Files.createDirectories(repo.resolve("usr/bin"));
 		Files.writeString(repo.resolve("usr/bin/tool"), "#!/bin/sh\n");
 		Files.setAttribute(repo.resolve("usr/bin/tool"), "unix:mode", 04755);

@@ -2,6 +2,7 @@ package org.mapfs.store.nfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mapfs.store.nfs.NfsTesting.assertErrno;
 import static org.mapfs.store.nfs.NfsTesting.bytes;
@@ -9,7 +10,8 @@ import static org.mapfs.store.nfs.NfsTesting.p;
 import static org.mapfs.store.nfs.NfsTesting.readAll;
 import static org.mapfs.store.nfs.NfsTesting.writeAll;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,12 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mapfs.api.AttributeChange;
 import org.mapfs.api.Caller;
 import org.mapfs.api.DirEntry;
 import org.mapfs.api.Errno;
 import org.mapfs.api.FileData;
 import org.mapfs.api.FileHandle;
+import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
 import org.mapfs.api.OpenFlag;
@@ -65,26 +71,6 @@ class UnionMountTest {
 		}
 	}
 
-	/** Everything observable of a tree, symlinks not followed: names, types, modes, owners, times, contents. */
-	private static String digest(Path root) throws Exception {
-		MessageDigest md = MessageDigest.getInstance("SHA-256");
-		try (Stream<Path> walk = Files.walk(root)) {
-			for (Path f : walk.sorted().collect(Collectors.toList())) {
-				Map<String, Object> u = Files.readAttributes(f, "unix:mode,uid,gid,size,nlink,ino,lastModifiedTime,ctime",
-						LinkOption.NOFOLLOW_LINKS);
-				StringBuilder sb = new StringBuilder(root.relativize(f) + "|" + new java.util.TreeMap<>(u));
-				if (Files.isSymbolicLink(f)) {
-					sb.append("->").append(Files.readSymbolicLink(f));
-				} else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-					sb.append('|').append(HexFormat.of().formatHex(
-							MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
-				}
-				md.update(sb.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-			}
-		}
-		return HexFormat.of().formatHex(md.digest());
-	}
-
 	@Test
 	void readsCopyUpAndTheRepositoryStaysUntouched() throws Exception {
 		Path source = Files.createDirectories(NfsServer.get().repo().resolve("union"));
@@ -96,7 +82,7 @@ class UnionMountTest {
 		new Random(5).nextBytes(big);
 		Files.write(source.resolve("big.bin"), big);
 		Files.createSymbolicLink(source.resolve("etc/link"), Path.of("hosts"));
-		String before = digest(source);
+		String before = NfsTesting.treeDigest(source);
 
 		repo = NfsStore.open("repo", NfsTesting.options("/repo", "/union", null, true));
 		upper = LocalStore.open("upper", Files.createDirectories(local.resolve("upper")),
@@ -137,7 +123,7 @@ class UnionMountTest {
 		assertTrue(Files.exists(local.resolve("upper/etc/new")));
 
 		// the repository: byte for byte as it was, and so through the store
-		assertEquals(before, digest(source));
+		assertEquals(before, NfsTesting.treeDigest(source));
 		assertEquals(List.of("big.bin", "etc"),
 				repo.list(FsPath.ROOT).stream().map(DirEntry::name).sorted().collect(Collectors.toList()));
 	}
@@ -148,7 +134,7 @@ class UnionMountTest {
 		Files.writeString(lowerDir.resolve("f"), "x");
 		Files.writeString(lowerDir.resolve("h"), "h");
 		Files.writeString(local.resolve("lower/g"), "g");
-		String before = digest(local.resolve("lower"));
+		String before = NfsTesting.treeDigest(local.resolve("lower"));
 		LocalStore lower = LocalStore.open("lower", local.resolve("lower"), null, true);
 		Path overlay = Files.createDirectories(NfsServer.get().rw().resolve("overlay"));
 		try (lower; NfsStore upperNfs = NfsTesting.openRw("overlay")) {
@@ -175,7 +161,117 @@ class UnionMountTest {
 			assertEquals(Set.of(), names(again, p("d")));
 			assertEquals(0700, again.stat(p("d")).mode());
 		}
-		assertEquals(before, digest(local.resolve("lower")));
+		assertEquals(before, NfsTesting.treeDigest(local.resolve("lower")));
+	}
+
+	/**
+	 * The server stops in the middle of a copy-up into an NFS overlay and comes back: with hard stores the copy
+	 * completes, whole; with soft stores the write fails with EIO and no copy is published, so the repository's
+	 * file shows, whole, once the server is back, and a new mount empties the work area.
+	 */
+	@ParameterizedTest(name = "hard {0}")
+	@ValueSource(booleans = { true, false })
+	void aServerRestartDuringACopyUpLeavesNoTornFile(boolean hard) throws Exception {
+		String name = hard ? "restart-hard" : "restart-soft";
+		Path source = Files.createDirectories(NfsServer.get().repo().resolve(name));
+		byte[] big = new byte[32 << 20];
+		new Random(9).nextBytes(big);
+		Files.write(source.resolve("big.bin"), big);
+		String before = NfsTesting.treeDigest(source);
+		Path overlay = Files.createDirectories(NfsServer.get().rw().resolve(name));
+		Path work = overlay.resolveSibling(name + "-work");
+		NfsOptions repoOptions = NfsTesting.options("/repo", "/" + name, null, true);
+		NfsOptions upperOptions = NfsTesting.options("/rw", "/" + name, "/" + name + "-work", false);
+		if (!hard) {
+			repoOptions = soft(repoOptions);
+			upperOptions = soft(upperOptions);
+		}
+		repo = NfsStore.open("repo", repoOptions);
+		try (NfsStore upperNfs = NfsStore.open("rw", upperOptions)) {
+			Mount mount = MountBuilder.named("m").overlay(upperNfs, FsPath.ROOT).layer(repo, FsPath.ROOT,
+					FsPath.ROOT).policy(new ClassicPolicy(), Map.of()).build();
+			FutureTask<Boolean> outage = new FutureTask<>(() -> stopWhileStaging(work, overlay.resolve("big.bin")));
+			new Thread(outage, "outage").start();
+			FsException failure = null;
+			try (FileHandle h = mount.open(p("big.bin"), EnumSet.of(OpenFlag.READ, OpenFlag.WRITE))) {
+				writeAll(h, bytes("tail"), big.length);
+			} catch (FsException e) {
+				failure = e;
+			}
+			assertTrue(outage.get(), "the server stopped before the copy was published");
+			String expected = hard ? sha256(big, bytes("tail")) : sha256(big);
+			if (hard) {
+				assertEquals(null, failure, "a hard copy-up rides out the restart");
+				assertEquals(expected, sha256(Files.readAllBytes(overlay.resolve("big.bin"))));
+			} else {
+				assertEquals(Errno.EIO, failure == null ? null : failure.errno(), "a soft copy-up fails");
+				assertFalse(Files.exists(overlay.resolve("big.bin")), "a torn copy was published");
+			}
+			Mount again = MountBuilder.named("m2").overlay(upperNfs, FsPath.ROOT).layer(repo, FsPath.ROOT,
+					FsPath.ROOT).policy(new ClassicPolicy(), Map.of()).build();
+			try (FileData d = again.open(p("big.bin"), EnumSet.of(OpenFlag.READ))) {
+				assertEquals(expected, sha256(d));
+			}
+			try (Stream<Path> left = Files.list(work)) {
+				assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().equals("mapfs-index")).toList(),
+						"the work area after a new mount");
+			}
+		}
+		assertEquals(before, NfsTesting.treeDigest(source));
+	}
+
+	private static String sha256(byte[]... parts) throws Exception {
+		MessageDigest md = MessageDigest.getInstance("SHA-256");
+		for (byte[] part : parts) {
+			md.update(part);
+		}
+		return HexFormat.of().formatHex(md.digest());
+	}
+
+	private static String sha256(FileData data) throws Exception {
+		MessageDigest md = MessageDigest.getInstance("SHA-256");
+		ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+		long pos = 0;
+		for (int n; (n = data.read(buf.clear(), pos)) > 0; pos += n) {
+			md.update(buf.flip());
+		}
+		return HexFormat.of().formatHex(md.digest());
+	}
+
+	private static NfsOptions soft(NfsOptions o) {
+		return new NfsOptions(o.server(), o.export(), o.path(), o.work(), o.readOnly(), o.nfsPort(), o.mountPort(),
+				o.uid(), o.gid(), o.groups(), false, 300, 1, o.attrCacheMillis(), o.connections());
+	}
+
+	/**
+	 * Stops the server once a staged copy in the work area has data, and starts it again a second later; true if
+	 * the copy was not published yet when the server stopped.
+	 */
+	private static boolean stopWhileStaging(Path work, Path published) throws Exception {
+		long deadline = System.nanoTime() + 20_000_000_000L;
+		while (!hasStagedData(work)) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("no copy-up was staged in " + work);
+			}
+			Thread.sleep(2);
+		}
+		NfsServer.get().stop();
+		boolean during = !Files.exists(published);
+		Thread.sleep(1000);
+		NfsServer.get().resume();
+		return during;
+	}
+
+	private static boolean hasStagedData(Path work) throws IOException {
+		try (Stream<Path> files = Files.list(work)) {
+			return files.anyMatch(f -> {
+				try {
+					return Files.isRegularFile(f) && Files.size(f) > (1 << 20);
+				} catch (IOException e) {
+					return false; // published meanwhile
+				}
+			});
+		}
 	}
 
 	private static Set<String> names(Mount mount, FsPath dir) throws Exception {

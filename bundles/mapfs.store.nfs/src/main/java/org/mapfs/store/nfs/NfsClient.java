@@ -73,7 +73,8 @@ final class NfsClient {
 	record Node(NfsHandle handle, FileAttributes attrs) {
 	}
 
-	record ReadResult(int count, boolean eof) {
+	/** A READ's data, a view of its reply, and whether it reached the end of the file. */
+	record ReadResult(ByteBuffer data, boolean eof) {
 	}
 
 	record WriteResult(int count, Stable committed, long verifier) {
@@ -211,18 +212,18 @@ final class NfsClient {
 		});
 	}
 
-	/** Waits for a READ's data and puts it into {@code dst}, which must have room for the count asked. */
-	ReadResult finishRead(RpcCall call, ByteBuffer dst, FsPath subject) throws FsException {
+	/** Waits for a READ's data: at most {@code asked} bytes. */
+	ReadResult finishRead(RpcCall call, int asked, FsPath subject) throws FsException {
 		XdrReader results = rpc.await(call);
 		XdrReader r = ok(status(results), results, "READ", subject);
 		Fattr.decodeOptional(r);
-		int count = r.getUint("count", MAX_IO);
+		int count = r.getUint("count", asked);
 		boolean eof = r.getBoolean("eof");
-		int n = r.getOpaqueInto(dst, MAX_IO, "data");
-		if (n != count) {
-			throw r.malformed("count " + count + " but " + n + " bytes of data");
+		ByteBuffer data = r.getOpaqueView(asked, "data");
+		if (data.remaining() != count) {
+			throw r.malformed("count " + count + " but " + data.remaining() + " bytes of data");
 		}
-		return new ReadResult(n, eof);
+		return new ReadResult(data, eof);
 	}
 
 	/** Lets go of a READ or WRITE whose result is not needed any more. */

@@ -60,16 +60,16 @@ final class ReadAhead {
 		releaseBefore(start);
 		Chunk c = chunks.get(start);
 		if (c.data == null) {
-			ByteBuffer data = ByteBuffer.allocate(chunkSize);
 			RpcCall call = c.call;
 			c.call = null;
 			try {
-				c.eof = nfs.finishRead(call, data, path).eof();
+				NfsClient.ReadResult r = nfs.finishRead(call, chunkSize, path);
+				c.data = r.data();
+				c.eof = r.eof();
 			} catch (FsException e) {
 				drop();
 				throw e;
 			}
-			c.data = data.flip();
 			if (c.eof) {
 				eofChunk = Math.min(eofChunk, start);
 			}
@@ -97,9 +97,11 @@ final class ReadAhead {
 		if (count == 0) {
 			return 0;
 		}
-		NfsClient.ReadResult r = nfs.finishRead(nfs.startRead(fh, position, count), dst, path);
+		ByteBuffer data = nfs.finishRead(nfs.startRead(fh, position, count), count, path).data();
+		int n = data.remaining();
+		dst.put(data);
 		// no data is the end of the file, eof flag or not: a reader must not spin on empty replies
-		return r.count() == 0 ? -1 : r.count();
+		return n == 0 ? -1 : n;
 	}
 
 	private void releaseBefore(long offset) {

@@ -94,15 +94,15 @@ final class XdrReader {
 	}
 
 	/**
-	 * Variable-length opaque data of at most {@code max} bytes, copied into {@code dst} (which must have room
-	 * for it); returns its length.
+	 * Variable-length opaque data of at most {@code max} bytes, as a read-only view of the record (no copy: a
+	 * READ's megabyte goes from the socket's record to the reader's buffer once).
 	 */
-	int getOpaqueInto(ByteBuffer dst, int max, String field) throws FsException {
-		int n = opaqueLength(Math.min(max, dst.remaining()), field);
+	ByteBuffer getOpaqueView(int max, String field) throws FsException {
+		int n = opaqueLength(max, field);
 		need((n + 3) & ~3, field);
-		dst.put(buf, pos, n);
+		ByteBuffer view = ByteBuffer.wrap(buf, pos, n).slice().asReadOnlyBuffer();
 		pos += (n + 3) & ~3;
-		return n;
+		return view;
 	}
 
 	private int opaqueLength(int max, String field) throws FsException {

@@ -57,7 +57,7 @@ class ProtocolTest {
 	}
 
 	@Test
-	void everyLengthIsCheckedBeforeAnythingIsAllocated() {
+	void everyLengthIsCheckedBeforeAnythingIsAllocated() throws Exception {
 		byte[] hugeOpaque = new XdrWriter(8).putInt(Integer.MAX_VALUE).putInt(0).toByteArray();
 		FsException e = assertErrno(() -> new XdrReader(hugeOpaque, "reply").getOpaque(Integer.MAX_VALUE, "data"),
 				Errno.EIO);
@@ -74,10 +74,13 @@ class ProtocolTest {
 		assertErrno(() -> new XdrReader(new XdrWriter(4).putInt(-1).toByteArray(), "reply").getUint("n", 100),
 				Errno.EIO);
 		assertErrno(() -> new XdrReader(new byte[8], "reply").expectEnd(), Errno.EIO);
-		// into a buffer: no more than it has room for
-		byte[] eight = new XdrWriter(16).putOpaque(new byte[8]).toByteArray();
-		assertErrno(() -> new XdrReader(eight, "reply").getOpaqueInto(ByteBuffer.allocate(4), 100, "data"),
-				Errno.EIO);
+		// a view of the record: no more than the limit, and exactly the bytes sent
+		byte[] eight = new XdrWriter(16).putOpaque(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }).toByteArray();
+		assertErrno(() -> new XdrReader(eight, "reply").getOpaqueView(4, "data"), Errno.EIO);
+		ByteBuffer view = new XdrReader(eight, "reply").getOpaqueView(8, "data");
+		assertEquals(8, view.remaining());
+		assertEquals(1, view.get(0));
+		assertEquals(8, view.get(7));
 	}
 
 	@Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mapfs.store.nfs.NfsTesting.assertErrno;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,8 +149,7 @@ class RpcFaultTest {
 		assertFault(assertErrno(() -> nfs.readlink(FH, FsPath.ROOT), Errno.EIO), "length 1073741824 exceeds");
 		// a READ's data: the count is checked against what was asked before anything is copied
 		RpcCall read = nfs.startRead(FH, 0, 4096);
-		assertFault(assertErrno(() -> nfs.finishRead(read, ByteBuffer.allocate(4096), FsPath.ROOT),
-				Errno.EIO), "exceeds");
+		assertFault(assertErrno(() -> nfs.finishRead(read, 4096, FsPath.ROOT), Errno.EIO), "exceeds");
 	}
 
 	@Test

@@ -1,14 +1,11 @@
 package org.mapfs.store.image;
 
 import java.nio.file.Path;
-import java.util.Hashtable;
 
 import org.mapfs.api.FsException;
 import org.mapfs.api.admin.Home;
-import org.mapfs.api.store.Store;
+import org.mapfs.api.store.StoreService;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -18,10 +15,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * One image store per factory configuration {@value #PID}, registered as {@link Store} with
- * {@code mapfs.store=<id>} (DS cannot derive a service property from a configuration value, so the component
- * registers the service itself). A missing or damaged image makes activation fail with a message naming the
- * store, the image and the fault: SCR logs it, no service appears, the bundle and its other stores go on.
+ * One image store per factory configuration {@value #PID}, registered (read-only) by {@link StoreService}. A
+ * missing or damaged image makes activation fail with a message naming the store, the image and the fault: SCR
+ * logs it, no service appears, the bundle and its other stores go on.
  */
 @Component(configurationPid = ImageStoreComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
 		service = {}, immediate = true)
@@ -51,11 +47,10 @@ public class ImageStoreComponent {
 		int cacheBudget() default 64;
 	}
 
-	private ImageStore store;
-	private ServiceRegistration<?> registration;
+	private StoreService service;
 
 	@Activate
-	void activate(BundleContext context, Config config) throws FsException {
+	void activate(BundleContext context, Config config) throws Exception {
 		String id = config.id() == null ? "" : config.id().trim();
 		if (id.isEmpty()) {
 			throw new IllegalArgumentException("image store configuration (" + PID + "): 'id' is missing");
@@ -68,40 +63,21 @@ public class ImageStoreComponent {
 			throw new IllegalArgumentException("store '" + id + "': partition must be >= 0, cacheBudget >= 1 MiB");
 		}
 		Path path = Home.resolve(context.getProperty(Home.PROPERTY), image);
+		ImageStore store;
 		try {
 			store = ImageStore.open(id, path, config.partition(), (long) config.cacheBudget() << 20);
 		} catch (FsException e) {
 			throw new FsException(e.errno(), null, "store '" + id + "': cannot read image " + path + ": "
 					+ e.getMessage(), e);
 		}
-		Hashtable<String, Object> props = new Hashtable<>();
-		props.put(Store.ID_PROPERTY, id);
-		props.put("mapfs.store.type", "image");
-		props.put("mapfs.store.path", path.toString());
-		props.put("mapfs.store.readOnly", true);
-		props.put(Constants.SERVICE_DESCRIPTION, "MapFS image store '" + id + "' on " + store.location());
-		try {
-			registration = context.registerService(Store.class, store, props);
-		} catch (RuntimeException e) {
-			store.close();
-			store = null;
-			throw e;
-		}
+		service = StoreService.register(context, store, "image", true, store::close);
 	}
 
 	@Deactivate
-	void deactivate() throws FsException {
-		if (registration != null) {
-			try {
-				registration.unregister();
-			} catch (IllegalStateException e) {
-				// already unregistered (the bundle is stopping)
-			}
-			registration = null;
-		}
-		if (store != null) {
-			store.close();
-			store = null;
+	void deactivate() throws Exception {
+		if (service != null) {
+			service.close();
+			service = null;
 		}
 	}
 }

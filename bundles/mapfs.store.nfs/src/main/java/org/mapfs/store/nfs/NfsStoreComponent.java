@@ -1,13 +1,7 @@
 package org.mapfs.store.nfs;
 
-import java.util.Hashtable;
-
-import org.mapfs.api.FsException;
-import org.mapfs.api.store.Store;
-import org.mapfs.api.store.WritableStore;
+import org.mapfs.api.store.StoreService;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -17,11 +11,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * One NFS store per factory configuration {@value #PID}, registered as {@link Store} (and {@link WritableStore}
- * unless read-only) with {@code mapfs.store=<id>}; DS cannot derive a service property from a configuration
- * value, so the component registers the service itself. A server that cannot be reached or an export that does
- * not exist makes activation fail, in bounded time even for a hard store, with a message naming the store, the
- * server and the fault: SCR logs it, no service appears.
+ * One NFS store per factory configuration {@value #PID}, registered by {@link StoreService}. A server that cannot
+ * be reached or an export that does not exist makes activation fail, in bounded time even for a hard store, with
+ * a message naming the store, the server and the fault: SCR logs it, no service appears.
  */
 @Component(configurationPid = NfsStoreComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
 		service = {}, immediate = true)
@@ -93,29 +85,14 @@ public class NfsStoreComponent {
 		int connections() default 2;
 	}
 
-	private NfsStore store;
-	private ServiceRegistration<?> registration;
+	private StoreService service;
 
 	@Activate
-	void activate(BundleContext context, Config config) throws FsException {
+	void activate(BundleContext context, Config config) throws Exception {
 		NfsOptions options = options(config);
 		String id = config.id().trim();
-		store = NfsStore.open(id, options);
-		Hashtable<String, Object> props = new Hashtable<>();
-		props.put(Store.ID_PROPERTY, id);
-		props.put("mapfs.store.type", "nfs");
-		props.put("mapfs.store.location", store.location().toString());
-		props.put("mapfs.store.readOnly", options.readOnly());
-		props.put(Constants.SERVICE_DESCRIPTION, "MapFS NFS store '" + id + "' at " + store.location());
-		String[] services = options.readOnly() ? new String[] { Store.class.getName() }
-				: new String[] { Store.class.getName(), WritableStore.class.getName() };
-		try {
-			registration = context.registerService(services, store, props);
-		} catch (RuntimeException e) {
-			store.close();
-			store = null;
-			throw e;
-		}
+		NfsStore store = NfsStore.open(id, options);
+		service = StoreService.register(context, store, "nfs", options.readOnly(), store::close);
 	}
 
 	/** The configuration checked, with messages naming the store and the property at fault. */
@@ -150,18 +127,10 @@ public class NfsStoreComponent {
 	}
 
 	@Deactivate
-	void deactivate() {
-		if (registration != null) {
-			try {
-				registration.unregister();
-			} catch (IllegalStateException e) {
-				// already unregistered (the bundle is stopping)
-			}
-			registration = null;
-		}
-		if (store != null) {
-			store.close();
-			store = null;
+	void deactivate() throws Exception {
+		if (service != null) {
+			service.close();
+			service = null;
 		}
 	}
 }

@@ -199,6 +199,9 @@ final class OciWhiteouts implements WritableStore {
 	public void mknod(FsPath path, FileType type, int mode, long rdev, Caller owner) throws FsException {
 		free(path);
 		if (type == FileType.CHAR_DEVICE && rdev == 0) {
+			if (exists(path)) {
+				throw new FsException(Errno.EEXIST, path);
+			}
 			store.create(whiteoutOf(path), 0, Caller.PROCESS).close();
 		} else {
 			store.mknod(path, type, mode, rdev, owner);
@@ -224,19 +227,30 @@ final class OciWhiteouts implements WritableStore {
 		}
 	}
 
+	/** A directory holding only its opaque mark is empty: the mark goes, and comes back if the rmdir fails. */
 	@Override
 	public void rmdir(FsPath path) throws FsException {
-		dropOpaque(checked(path));
-		store.rmdir(path);
+		boolean opaque = dropOpaque(checked(path));
+		try {
+			store.rmdir(path);
+		} catch (FsException e) {
+			if (opaque) {
+				store.create(path.resolve(OPAQUE), 0, Caller.PROCESS).close();
+			}
+			throw e;
+		}
 	}
 
-	private void dropOpaque(FsPath dir) throws FsException {
+	/** Removes the opaque mark of {@code dir}; false if it had none. */
+	private boolean dropOpaque(FsPath dir) throws FsException {
 		try {
 			store.unlink(dir.resolve(OPAQUE));
+			return true;
 		} catch (FsException e) {
 			if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
 				throw e;
 			}
+			return false;
 		}
 	}
 
@@ -258,8 +272,7 @@ final class OciWhiteouts implements WritableStore {
 			FileAttributes replaced = statOrNull(to);
 			if (replaced != null) {
 				if (replaced.isDirectory()) {
-					dropOpaque(to);
-					store.rmdir(to);
+					rmdir(to);
 				} else {
 					store.unlink(to);
 				}

@@ -129,7 +129,18 @@ final class StoreTesting {
 		}
 	}
 
+	/**
+	 * The descriptors this process has open, once the garbage collector let go of unreachable streams and
+	 * channels (their cleaners close descriptors at any time, which a count before and after would take for
+	 * a change).
+	 */
 	static int openFds() {
+		System.gc();
+		try {
+			Thread.sleep(100);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 		try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
 			return (int) s.count();
 		} catch (IOException e) {

@@ -103,6 +103,8 @@ final class OpenFile {
 		lock.readLock().lock();
 		try {
 			return op.apply(data);
+		} catch (LinkageError e) {
+			throw StoreSlot.vanished(e);
 		} finally {
 			lock.readLock().unlock();
 		}

@@ -76,6 +76,16 @@ final class StoreSlot implements WritableStore {
 		return new FsException(Errno.EIO, path, "store '" + id + "' is gone");
 	}
 
+	/**
+	 * A call that was in a store's code when its bundle was updated or refreshed: the old code cannot load the
+	 * classes it has not used yet. The store is gone as far as that call is concerned, so it fails with EIO like
+	 * every call to a store that went away, instead of an Error that would end the caller's thread.
+	 */
+	static FsException vanished(LinkageError e) {
+		return new FsException(Errno.EIO, null, "a store's code went away during the call (its bundle was updated "
+				+ "or refreshed): " + e, e);
+	}
+
 	@Override
 	public String id() {
 		return id;

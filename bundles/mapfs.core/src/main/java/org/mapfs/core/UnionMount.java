@@ -215,6 +215,8 @@ final class UnionMount implements Mount {
 		lock.lock();
 		try {
 			return op.run();
+		} catch (LinkageError e) {
+			throw StoreSlot.vanished(e);
 		} finally {
 			lock.unlock();
 		}

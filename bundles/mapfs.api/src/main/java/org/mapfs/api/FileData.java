@@ -42,6 +42,14 @@ public interface FileData extends Closeable {
 		return pos;
 	}
 
+	/**
+	 * The file data this one passes its calls to, where it wraps another (the engine's place of a store that may
+	 * be swapped does), so that {@link #copyFrom} can see two files of one store; this one by default.
+	 */
+	default FileData unwrap() throws FsException {
+		return this;
+	}
+
 	/** fsync, or fdatasync when {@code metadata} is false. */
 	void sync(boolean metadata) throws FsException;
 

@@ -258,6 +258,11 @@ final class StoreSlot implements WritableStore {
 		}
 
 		@Override
+		public FileData unwrap() throws FsException {
+			return data().unwrap();
+		}
+
+		@Override
 		public void truncate(long size) throws FsException {
 			data().truncate(size);
 		}

@@ -125,13 +125,13 @@ final class LocalFileData implements FileData {
 	private static final int SEEK_HOLE = 4;
 
 	/**
-	 * From another file of a local store: copy_file_range(2) for each run of data (SEEK_DATA/SEEK_HOLE), so the
-	 * kernel copies page to page with no trip through this process, and holes stay holes. Where the kernel cannot
-	 * (another file system type: EXDEV), through a buffer.
+	 * From another file of a local store (also behind a wrapper: {@link FileData#unwrap}): copy_file_range(2) for
+	 * each run of data (SEEK_DATA/SEEK_HOLE), so the kernel copies page to page with no trip through this process,
+	 * and holes stay holes. Where the kernel cannot (another file system type: EXDEV), through a buffer.
 	 */
 	@Override
 	public long copyFrom(FileData src) throws FsException {
-		if (!(src instanceof LocalFileData from)) {
+		if (!(src.unwrap() instanceof LocalFileData from)) {
 			return FileData.super.copyFrom(src);
 		}
 		int in = from.enter();

@@ -35,15 +35,16 @@ final class ClassicOverlay implements OverlayPolicy {
 	private final boolean xattrs;
 
 	/**
+	 * @param prefix the namespace of the marks: {@code trusted.overlay.} or {@code user.overlay.}
 	 * @param oci true to keep whiteouts and opaque marks as names ({@link OciWhiteouts}), for an overlay store
 	 *            without character devices or extended attributes: then there are no redirects nor metadata-only
 	 *            copies either, both being attributes
 	 * @param xattrs false if the overlay store keeps no extended attributes at all
 	 */
-	ClassicOverlay(WritableStore overlay, boolean userxattr, boolean metacopy, boolean durable, boolean oci,
+	ClassicOverlay(WritableStore overlay, String prefix, boolean metacopy, boolean durable, boolean oci,
 			boolean xattrs) {
 		this.overlay = overlay;
-		this.prefix = userxattr ? "user.overlay." : "trusted.overlay.";
+		this.prefix = prefix;
 		this.metacopy = metacopy && !oci;
 		this.durable = durable;
 		this.oci = oci;

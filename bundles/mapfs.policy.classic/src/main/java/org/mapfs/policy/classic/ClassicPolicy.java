@@ -49,8 +49,7 @@ public final class ClassicPolicy implements Policy {
 			}
 		}
 		boolean privileged = overlay == null || overlay.isPrivileged();
-		boolean userxattr = flag(options, "userxattr", !privileged);
-		String prefix = userxattr ? "user.overlay." : "trusted.overlay.";
+		String prefix = flag(options, "userxattr", !privileged) ? "user.overlay." : "trusted.overlay.";
 		Marks marks = overlay == null ? new Marks(true, true) : Marks.probe(overlay.work(), prefix);
 		String format = options.getOrDefault("format", marks.devices() && marks.xattrs() ? OVERLAYFS : OCI);
 		if (!format.equals(OVERLAYFS) && !format.equals(OCI)) {
@@ -62,7 +61,7 @@ public final class ClassicPolicy implements Policy {
 			throw new FsException(Errno.EINVAL, "policy '" + NAME + "': metacopy needs the " + OVERLAYFS
 					+ " format (its mark is an extended attribute)");
 		}
-		return new ClassicOverlay(overlay, userxattr, flag(options, "metacopy", true),
+		return new ClassicOverlay(overlay, prefix, flag(options, "metacopy", true),
 				!flag(options, "volatile", false), oci, marks.xattrs());
 	}
 

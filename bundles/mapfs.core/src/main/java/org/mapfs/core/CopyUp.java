@@ -10,6 +10,7 @@ import org.mapfs.api.FileData;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.XattrMode;
+import org.mapfs.api.policy.Origin;
 import org.mapfs.api.policy.OverlayPolicy;
 import org.mapfs.api.store.Store;
 import org.mapfs.api.store.WritableStore;
@@ -44,7 +45,22 @@ final class CopyUp {
 	 * a metadata-only copy gets its data.
 	 */
 	Node copyUp(Node node) throws FsException {
-		return copyUp(node, false);
+		return copyUp(node, false, null).node();
+	}
+
+	/**
+	 * The copy-up of a file that is open: the node after the copy-up, and the data the open file uses from then on,
+	 * or null if this copy-up wrote none (the overlay held the data already, or a hard link's copy was linked).
+	 */
+	record Opened(Node node, FileData data) {
+	}
+
+	/**
+	 * {@link #copyUp(Node)} of a file that is open: its data is copied from {@code source}, the repository data
+	 * the open file holds, and the copy's data stays open for it ({@link OverlayPolicy#published}).
+	 */
+	Opened copyUpOpen(Node node, FileData source) throws FsException {
+		return copyUp(node, false, source);
 	}
 
 	/**
@@ -53,23 +69,27 @@ final class CopyUp {
 	 * would not be shared by its other names).
 	 */
 	Node copyUpMetadata(Node node) throws FsException {
-		return copyUp(node, policy.isMetadataOnlyCopyUp());
+		return copyUp(node, policy.isMetadataOnlyCopyUp(), null).node();
 	}
 
-	private Node copyUp(Node node, boolean metadataOnly) throws FsException {
+	/**
+	 * @param source for a file that is open, the repository data it holds: the copy is made from it and the
+	 *            copy's data is returned open; else null
+	 */
+	private Opened copyUp(Node node, boolean metadataOnly, FileData source) throws FsException {
 		if (node.isDataUpper() || metadataOnly && node.isUpper()) {
-			return node;
+			return new Opened(node, null);
 		}
 		// a node looked up before an earlier copy-up of the same operation may be stale
 		node = lookup.lookup(node.path());
 		if (node.isDataUpper() || metadataOnly && node.isUpper()) {
-			return node;
+			return new Opened(node, null);
 		}
 		WritableStore overlay = map.overlayStore();
 		Node parent = copyUp(lookup.lookup(node.path().parent()));
 		FsPath target = map.overlay().storePath(node.path());
 		if (node.isIndexed()) {
-			return linkUp(node, parent, target);
+			return new Opened(linkUp(node, parent, target), null);
 		}
 		boolean linked = index.isLinked(node);
 		// metadata comes from the top (a metadata-only copy keeps its own), data from where it lives
@@ -78,18 +98,29 @@ final class CopyUp {
 		boolean dataOnly = attrs.isRegularFile() && metadataOnly && !linked;
 		WritableStore work = overlay.work();
 		FsPath staged = stagingName();
+		Origin origin = node.origin();
+		FileData data = null;
+		boolean published = false;
 		try {
 			switch (attrs.type()) {
 				case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
 				case REGULAR -> {
-					try (FileData data = work.create(staged, 0600, Caller.PROCESS)) {
-						if (dataOnly) {
-							data.truncate(attrs.size());
-							policy.markMetacopy(work, staged);
+					data = work.create(staged, 0600, Caller.PROCESS);
+					if (dataOnly) {
+						data.truncate(attrs.size());
+						policy.markMetacopy(work, staged);
+					} else {
+						if (source != null) {
+							policy.copyUp(origin, source, attrs, data);
 						} else {
-							policy.copyUp(node.origin(), attrs, data);
-							stats.copiedBytes(attrs.size());
+							policy.copyUp(origin, attrs, data);
 						}
+						stats.copiedBytes(attrs.size());
+					}
+					if (source == null) {
+						FileData written = data;
+						data = null;
+						written.close();
 					}
 				}
 				case SYMLINK -> work.symlink(staged, meta.layer().store.readlink(meta.storePath()), Caller.PROCESS);
@@ -101,16 +132,37 @@ final class CopyUp {
 				index.add(node, work, staged);
 			}
 			publish(overlay, parent, staged, target);
+			published = true;
 		} catch (FsException e) {
 			discard(work, staged);
 			throw e;
 		} finally {
+			if (!published && data != null) {
+				closeQuietly(data);
+			}
 			// the node gains its overlay branch (on a failure it may have, if the publish got through); every other
 			// name of an indexed file is served by the index from now on
 			lookup.invalidate(linked ? FsPath.ROOT : node.path());
 		}
 		stats.copyUp();
-		return lookup.lookup(node.path());
+		Node upper;
+		try {
+			upper = lookup.lookup(node.path());
+		} catch (FsException | RuntimeException e) {
+			if (data != null) {
+				closeQuietly(data);
+			}
+			throw e;
+		}
+		return new Opened(upper, data == null ? null : policy.published(data, target, origin));
+	}
+
+	private static void closeQuietly(FileData data) {
+		try {
+			data.close();
+		} catch (FsException ignored) {
+			// the failure that brought us here is the one the caller reports
+		}
 	}
 
 	/** Links the index entry that serves {@code node} into the overlay at its name: the copy-up of one more name. */

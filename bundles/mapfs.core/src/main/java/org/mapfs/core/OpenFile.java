@@ -94,12 +94,12 @@ final class OpenFile {
 		}
 	}
 
-	private interface DataOp<T> {
+	interface DataOp<T> {
 		T apply(FileData data) throws FsException;
 	}
 
 	/** Runs a data operation on the current data; concurrent ones run in parallel, a copy-up waits for them. */
-	private <T> T withData(DataOp<T> op) throws FsException {
+	<T> T withData(DataOp<T> op) throws FsException {
 		lock.readLock().lock();
 		try {
 			return op.apply(data);

@@ -312,8 +312,9 @@ final class UnionMount implements Mount {
 				return;
 			}
 			Node node = lookup.resolve(file.path());
-			Node upper = copyUp.copyUp(node);
-			file.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));
+			CopyUp.Opened up = file.withData(data -> copyUp.copyUpOpen(node, data));
+			Node upper = up.node();
+			file.copiedUp(up.data() != null ? up.data() : policy.open(upper.top().storePath(), node.origin(), true));
 			for (OpenFile f : openFiles.sameFile(identity.ino(upper))) {
 				if (!f.isUpper()) {
 					f.copiedUp(policy.open(upper.top().storePath(), node.origin(), true));

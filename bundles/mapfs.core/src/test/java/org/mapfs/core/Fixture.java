@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.Mount;
+import org.mapfs.api.policy.Policy;
 import org.mapfs.policy.classic.ClassicPolicy;
 import org.mapfs.store.local.LocalStore;
 
@@ -27,7 +28,8 @@ final class Fixture implements AutoCloseable {
 	final List<FsPath> roots = new ArrayList<>();
 	final Path upper;
 	final Path work;
-	/** The classic policy's options for the next mount. */
+	/** The policy of the next mount, and its options. */
+	Policy policy = new ClassicPolicy();
 	Map<String, String> policyOptions = Map.of();
 	private List<Map<String, String>> repositoryBefore;
 	/** The stores of every mount made, closed with the fixture: each holds descriptors. */
@@ -73,7 +75,7 @@ final class Fixture implements AutoCloseable {
 		for (int i = 0; i < lowers.size(); i++) {
 			b.layer(opened(LocalStore.open("lower" + i, lowers.get(i), null, true)), roots.get(i), placements.get(i));
 		}
-		return b.policy(new ClassicPolicy(), policyOptions).build();
+		return b.policy(policy, policyOptions).build();
 	}
 
 	private LocalStore opened(LocalStore store) {

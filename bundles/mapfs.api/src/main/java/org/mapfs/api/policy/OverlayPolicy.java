@@ -94,9 +94,35 @@ public interface OverlayPolicy {
 	void copyUp(Origin origin, FileAttributes attrs, FileData staged) throws FsException;
 
 	/**
+	 * {@link #copyUp(Origin, FileAttributes, FileData)} of a file that is open: {@code source} is the data of
+	 * {@code origin} that the open file holds, open for reading, which the policy may read instead of opening
+	 * {@code origin} once more. It stays the open file's: the policy does not close it. By default it is not used.
+	 *
+	 * @since 2.2
+	 */
+	default void copyUp(Origin origin, FileData source, FileAttributes attrs, FileData staged) throws FsException {
+		copyUp(origin, attrs, staged);
+	}
+
+	/**
 	 * Opens the data of a regular file in the overlay.
 	 *
 	 * @param origin where its repository version lives, or null for a file created in the overlay
 	 */
 	FileData open(FsPath path, Origin origin, boolean writable) throws FsException;
+
+	/**
+	 * The data of the copy of an open file, just published at {@code path}, that the open file reads and writes
+	 * from then on. {@code staged} is the data the copy was written through, still open for reading and writing;
+	 * the policy may return it instead of opening the copy once more, and closes it if it returns other data. By
+	 * default the copy is opened anew, as {@link #open open(path, origin, true)}.
+	 *
+	 * @param origin where the repository version of the file lives
+	 * @since 2.2
+	 */
+	default FileData published(FileData staged, FsPath path, Origin origin) throws FsException {
+		try (staged) {
+			return open(path, origin, true);
+		}
+	}
 }

@@ -137,17 +137,28 @@ final class ClassicOverlay implements OverlayPolicy {
 	@Override
 	public void copyUp(Origin origin, FileAttributes attrs, FileData out) throws FsException {
 		try (FileData in = origin.store().open(origin.path())) {
-			out.copyFrom(in);
-			// the data is durable before the copy is published
-			if (durable) {
-				out.sync(false);
-			}
+			copyUp(origin, in, attrs, out);
+		}
+	}
+
+	@Override
+	public void copyUp(Origin origin, FileData source, FileAttributes attrs, FileData out) throws FsException {
+		out.copyFrom(source);
+		// the data is durable before the copy is published
+		if (durable) {
+			out.sync(false);
 		}
 	}
 
 	@Override
 	public FileData open(FsPath path, Origin origin, boolean writable) throws FsException {
 		return writable ? overlay.openWritable(path) : overlay.open(path);
+	}
+
+	/** The copy's data is the overlay file's own, as {@link #open} would give it: kept, not opened again. */
+	@Override
+	public FileData published(FileData staged, FsPath path, Origin origin) {
+		return staged;
 	}
 
 	@Override

@@ -123,6 +123,7 @@ final class LocalFileData implements FileData {
 
 	private static final int SEEK_DATA = 3;
 	private static final int SEEK_HOLE = 4;
+	private static final long BLOCK = 4096;
 
 	/**
 	 * From another file of a local store (also behind a wrapper: {@link FileData#unwrap}): copy_file_range(2) for
@@ -139,10 +140,14 @@ final class LocalFileData implements FileData {
 			int out = enter();
 			try {
 				long size = from.stat().size();
-				if (!copyRanges(in, out, size)) {
+				long end = copyRanges(in, out, size);
+				if (end < 0) {
 					return FileData.super.copyFrom(src);
 				}
-				truncate(size);
+				if (end != size) {
+					// a hole at the end (or the source shrank meanwhile)
+					truncate(size);
+				}
 				return size;
 			} finally {
 				fd.leave();
@@ -152,22 +157,31 @@ final class LocalFileData implements FileData {
 		}
 	}
 
-	/** False if the kernel cannot copy between these two files, before anything was copied. */
-	private boolean copyRanges(int in, int out, long size) throws FsException {
+	/**
+	 * Copies the data runs of the first {@code size} bytes; returns where the last copied byte ends, or -1 if the
+	 * kernel cannot copy between these two files (before anything was copied). A file of one block is copied as
+	 * one run: looking for its holes costs more than copying it.
+	 */
+	private long copyRanges(int in, int out, long size) throws FsException {
 		long[] offIn = new long[1];
 		long[] offOut = new long[1];
 		long pos = 0;
+		long end = 0;
 		while (pos < size) {
-			long data = libc.lseek(in, pos, SEEK_DATA);
-			if (data < 0) {
-				if (Native.errno() == Native.ENXIO) {
-					break; // only a hole is left
+			long data = pos;
+			long hole = size;
+			if (size > BLOCK) {
+				data = libc.lseek(in, pos, SEEK_DATA);
+				if (data < 0) {
+					if (Native.errno() == Native.ENXIO) {
+						break; // only a hole is left
+					}
+					throw Native.error("lseek", path);
 				}
-				throw Native.error("lseek", path);
-			}
-			long hole = libc.lseek(in, data, SEEK_HOLE);
-			if (hole < 0) {
-				throw Native.error("lseek", path);
+				hole = libc.lseek(in, data, SEEK_HOLE);
+				if (hole < 0) {
+					throw Native.error("lseek", path);
+				}
 			}
 			offIn[0] = data;
 			offOut[0] = data;
@@ -180,7 +194,7 @@ final class LocalFileData implements FileData {
 					}
 					if (pos == 0 && offIn[0] == data && (errno == Native.EXDEV || errno == Native.EINVAL
 							|| errno == Native.ENOSYS || errno == Native.ENOTSUP)) {
-						return false;
+						return -1;
 					}
 					throw Native.error(errno, "copy_file_range", path);
 				}
@@ -188,9 +202,10 @@ final class LocalFileData implements FileData {
 					break; // the source shrank meanwhile
 				}
 			}
+			end = offOut[0];
 			pos = hole;
 		}
-		return true;
+		return end;
 	}
 
 	@Override

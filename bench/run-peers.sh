@@ -318,7 +318,10 @@ MACHINE=$(machine_info)
 
 for ((ROUND = 1; ROUND <= RUNS; ROUND++)); do
   ((RUNS > 1)) && log "=== round $ROUND of $RUNS"
-  for fs in "${FSS[@]}"; do
+  # each round starts one file system further on, so none always runs right after the same neighbour (whose
+  # removed files and dirty pages the host's disk is still busy with)
+  for ((i = 0; i < ${#FSS[@]}; i++)); do
+    fs=${FSS[$(( (i + ROUND - 1) % ${#FSS[@]} ))]}
     if [[ -n ${SKIP[$fs]:-} ]]; then
       ((ROUND == 1)) && log "== $(fs_label "$fs"): skipped: ${SKIP[$fs]}"
       continue

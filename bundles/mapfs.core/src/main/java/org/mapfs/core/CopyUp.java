@@ -157,7 +157,8 @@ final class CopyUp {
 		return new Opened(upper, data == null ? null : policy.published(data, target, origin));
 	}
 
-	private static void closeQuietly(FileData data) {
+	/** Closes data that is given up after a failure, which is the one reported. */
+	static void closeQuietly(FileData data) {
 		try {
 			data.close();
 		} catch (FsException ignored) {

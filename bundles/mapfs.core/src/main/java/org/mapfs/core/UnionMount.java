@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -263,6 +264,15 @@ final class UnionMount implements Mount {
 
 	@Override
 	public FileHandle open(FsPath path, Set<OpenFlag> flags, Caller caller) throws FsException {
+		return open(path, flags, caller, new AtomicReference<>());
+	}
+
+	/**
+	 * @param made the data of a file {@link #create} just made, which the file takes (the reference is emptied)
+	 *            if it is opened anew here and is the file in the overlay at {@code path}
+	 */
+	private FileHandle open(FsPath path, Set<OpenFlag> flags, Caller caller, AtomicReference<FileData> made)
+			throws FsException {
 		boolean writable = flags.contains(OpenFlag.WRITE);
 		if (writable && isReadOnly()) {
 			throw new FsException(Errno.EROFS, path);
@@ -278,8 +288,8 @@ final class UnionMount implements Mount {
 				throw new FsException(type == FileType.SYMLINK ? Errno.ELOOP : Errno.EINVAL, path,
 						"not a regular file: " + type);
 			}
-			OpenFile file = openFiles.acquire(path, writable, () -> new OpenFile(path, openData(node), node.isDataUpper(),
-					identity.attributes(node)));
+			OpenFile file = openFiles.acquire(path, writable, () -> new OpenFile(path, openData(node, made),
+					node.isDataUpper(), identity.attributes(node)));
 			return new Handle(this, file, writable, caller);
 		});
 		if (flags.contains(OpenFlag.TRUNCATE)) {
@@ -293,10 +303,14 @@ final class UnionMount implements Mount {
 		return handle;
 	}
 
-	private FileData openData(Node node) throws FsException {
+	private FileData openData(Node node, AtomicReference<FileData> made) throws FsException {
 		Layer.Branch data = node.data();
-		return node.isDataUpper() ? policy.open(data.storePath(), null, true)
-				: data.layer().store.open(data.storePath());
+		if (!node.isDataUpper()) {
+			return data.layer().store.open(data.storePath());
+		}
+		FileData created = made.getAndSet(null);
+		return created != null ? policy.published(created, data.storePath(), null)
+				: policy.open(data.storePath(), null, true);
 	}
 
 	/**
@@ -355,24 +369,26 @@ final class UnionMount implements Mount {
 
 	@Override
 	public FileHandle create(FsPath path, int mode, Caller caller, boolean exclusive) throws FsException {
-		boolean created = write(List.of(path), () -> {
-			try {
-				dirOps.create(path, FileType.REGULAR, mode, caller,
-						(store, p, m, owner) -> store.create(p, m, owner).close());
-				return true;
-			} catch (FsException e) {
-				if (e.errno() == Errno.EEXIST && !exclusive) {
-					return false;
+		// the new file's data as it was made: its handle goes on with it instead of opening the file once more
+		AtomicReference<FileData> made = new AtomicReference<>();
+		try {
+			write(List.of(path), () -> {
+				try {
+					dirOps.create(path, FileType.REGULAR, mode, caller,
+							(store, p, m, owner) -> made.set(store.create(p, m, owner)));
+				} catch (FsException e) {
+					if (e.errno() != Errno.EEXIST || exclusive) {
+						throw e;
+					}
 				}
-				throw e;
+			});
+			return open(path, Set.of(OpenFlag.READ, OpenFlag.WRITE), caller, made);
+		} finally {
+			FileData unused = made.getAndSet(null);
+			if (unused != null) {
+				CopyUp.closeQuietly(unused);
 			}
-		});
-		FileHandle handle = open(path, Set.of(OpenFlag.READ, OpenFlag.WRITE), caller);
-		if (!created && exclusive) {
-			handle.close();
-			throw new FsException(Errno.EEXIST, path);
 		}
-		return handle;
 	}
 
 	@Override

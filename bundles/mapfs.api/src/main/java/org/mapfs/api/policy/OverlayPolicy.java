@@ -112,12 +112,12 @@ public interface OverlayPolicy {
 	FileData open(FsPath path, Origin origin, boolean writable) throws FsException;
 
 	/**
-	 * The data of the copy of an open file, just published at {@code path}, that the open file reads and writes
-	 * from then on. {@code staged} is the data the copy was written through, still open for reading and writing;
-	 * the policy may return it instead of opening the copy once more, and closes it if it returns other data. By
-	 * default the copy is opened anew, as {@link #open open(path, origin, true)}.
+	 * The data of a file just made in the overlay at {@code path} (the copy-up of an open file, or a new file) that
+	 * its open file reads and writes from then on. {@code staged} is the data the file was made through, still
+	 * open for reading and writing; the policy may return it instead of opening the file once more, and closes it
+	 * if it returns other data. By default the file is opened anew, as {@link #open open(path, origin, true)}.
 	 *
-	 * @param origin where the repository version of the file lives
+	 * @param origin where the repository version of the file lives, or null for a new file
 	 * @since 2.2
 	 */
 	default FileData published(FileData staged, FsPath path, Origin origin) throws FsException {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mapfs.api.Caller;
 import org.mapfs.api.FileHandle;
 import org.mapfs.api.FsException;
 import org.mapfs.api.Mount;
@@ -29,11 +30,12 @@ import org.mapfs.api.store.WritableStore;
 import org.mapfs.policy.classic.ClassicPolicy;
 
 /**
- * The copy-up of a repository file that is open: the copy is made from the data the open file holds, and the
- * open file goes on with the data the copy was written through, so neither file is opened once more for it; every
- * handle of the file reads and writes the copy from then on.
+ * The data of open files that the engine makes in the overlay. The copy-up of a repository file that is open is
+ * made from the data the open file holds, and the open file goes on with the data the copy was written through;
+ * a new file goes on with the data it was created through. Neither is opened once more, and every handle of the
+ * file reads and writes that data.
  */
-class OpenFileCopyUpTest {
+class OpenFileDataTest {
 	@TempDir
 	Path tmp;
 	Fixture fx;
@@ -127,5 +129,27 @@ class OpenFileCopyUpTest {
 		assertEquals("::1", Files.readString(fx.upper.resolve("etc/hosts")));
 		Mount again = fx.remount();
 		assertEquals("::1", Tree.text(again, "etc/hosts.link"), "the other name is the copy after a remount too");
+	}
+
+	@Test
+	void aNewFileGoesOnWithTheDataItWasCreatedThrough() throws IOException {
+		calls.clear();
+		try (FileHandle h = mount.create(p("etc/motd"), 0644, Caller.PROCESS, true)) {
+			assertEquals(List.of("published/3"), calls, "no open/3: the new file is not opened once more");
+			h.write(bytes("hello"), 0);
+			try (FileHandle other = mount.open(p("etc/motd"), Set.of(OpenFlag.READ))) {
+				assertEquals("hello", read(other, 64));
+			}
+		}
+		assertEquals("hello", Files.readString(fx.upper.resolve("etc/motd")));
+		// over a whiteout the file is made in the work area and published: the same data goes on
+		mount.unlink(p("etc/hosts"));
+		calls.clear();
+		try (FileHandle h = mount.create(p("etc/hosts"), 0600, Caller.PROCESS, true)) {
+			assertEquals(List.of("published/3"), calls);
+			h.write(bytes("::1"), 0);
+		}
+		assertEquals("::1", Files.readString(fx.upper.resolve("etc/hosts")));
+		assertEquals("::1", Tree.text(fx.remount(), "etc/hosts"));
 	}
 }

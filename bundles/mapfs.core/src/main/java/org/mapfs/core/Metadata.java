@@ -42,12 +42,13 @@ final class Metadata {
 		if (copyUp.isInternal(name)) {
 			throw new FsException(Errno.ENODATA, path);
 		}
-		Layer.Branch top = lookup.lookup(path).top();
+		// where it is is enough (the kernel asks for security.capability before every write)
+		Layer.Branch top = lookup.resolve(path).top();
 		return top.layer().store.getxattr(top.storePath(), name);
 	}
 
 	List<String> listxattr(FsPath path) throws FsException {
-		Layer.Branch top = lookup.lookup(path).top();
+		Layer.Branch top = lookup.resolve(path).top();
 		List<String> names = new ArrayList<>();
 		for (String name : top.layer().store.listxattr(top.storePath())) {
 			if (!copyUp.isInternal(name)) {

@@ -117,6 +117,7 @@ final class CopyUp {
 						}
 						stats.copiedBytes(attrs.size());
 					}
+					// the copy's data stays open only for the file that is open
 					if (source == null) {
 						FileData written = data;
 						data = null;

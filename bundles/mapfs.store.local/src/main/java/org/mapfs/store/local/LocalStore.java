@@ -22,6 +22,7 @@ import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.StatFs;
 import org.mapfs.api.XattrMode;
+import org.mapfs.api.store.WorkArea;
 import org.mapfs.api.store.WritableStore;
 
 /**
@@ -848,22 +849,14 @@ public final class LocalStore implements WritableStore, AutoCloseable {
 
 	@Override
 	public WritableStore work() throws FsException {
-		if (readOnly) {
-			throw new FsException(Errno.EROFS, "store '" + id + "' is read-only: it has no work area in use");
-		}
-		if (work == null) {
-			throw new FsException(Errno.EINVAL, "store '" + id + "' has no work area");
-		}
-		return work;
+		return WorkArea.of(id, readOnly, work);
 	}
 
 	@Override
 	public void publish(FsPath staged, FsPath target) throws FsException {
 		checkWritable(target);
 		LocalStore w = (LocalStore) work();
-		if (staged.isRoot() || target.isRoot()) {
-			throw new FsException(Errno.EBUSY, staged.isRoot() ? staged : target, "publish: a store's root");
-		}
+		WorkArea.checkPublish(staged, target);
 		try {
 			w.at(staged, (sdfd, sname) -> at(target, (tdfd, tname) -> {
 				if (libc.renameat2(sdfd, sname, tdfd, tname, 0) != 0) {

@@ -18,6 +18,7 @@ import org.mapfs.api.FsException;
 import org.mapfs.api.FsPath;
 import org.mapfs.api.StatFs;
 import org.mapfs.api.XattrMode;
+import org.mapfs.api.store.WorkArea;
 import org.mapfs.api.store.WritableStore;
 
 /**
@@ -689,13 +690,7 @@ final class NfsStore implements WritableStore, AutoCloseable {
 
 	@Override
 	public WritableStore work() throws FsException {
-		if (readOnly) {
-			throw new FsException(Errno.EROFS, "store '" + id + "' is read-only: it has no work area in use");
-		}
-		if (work == null) {
-			throw new FsException(Errno.EINVAL, "store '" + id + "' has no work area");
-		}
-		return work;
+		return WorkArea.of(id, readOnly, work);
 	}
 
 	/** One RENAME from the work area into the store: the two are folders of the same export. */
@@ -703,9 +698,7 @@ final class NfsStore implements WritableStore, AutoCloseable {
 	public void publish(FsPath staged, FsPath target) throws FsException {
 		checkWritable(target);
 		NfsStore w = (NfsStore) work();
-		if (staged.isRoot() || target.isRoot()) {
-			throw new FsException(Errno.EBUSY, staged.isRoot() ? staged : target, "publish: a store's root");
-		}
+		WorkArea.checkPublish(staged, target);
 		run(() -> {
 			NfsHandle fromDir;
 			try {

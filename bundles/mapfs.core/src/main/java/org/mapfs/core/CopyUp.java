@@ -99,63 +99,59 @@ final class CopyUp {
 		WritableStore work = overlay.work();
 		FsPath staged = stagingName();
 		Origin origin = node.origin();
+		// the copy's data while this copy-up holds it: closed here unless it is handed to the policy at the end
 		FileData data = null;
-		boolean published = false;
 		try {
-			switch (attrs.type()) {
-				case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
-				case REGULAR -> {
-					data = work.create(staged, 0600, Caller.PROCESS);
-					if (dataOnly) {
-						data.truncate(attrs.size());
-						policy.markMetacopy(work, staged);
-					} else {
-						if (source != null) {
-							policy.copyUp(origin, source, attrs, data);
+			try {
+				switch (attrs.type()) {
+					case DIRECTORY -> work.mkdir(staged, attrs.mode(), Caller.PROCESS);
+					case REGULAR -> {
+						data = work.create(staged, 0600, Caller.PROCESS);
+						if (dataOnly) {
+							data.truncate(attrs.size());
+							policy.markMetacopy(work, staged);
 						} else {
-							policy.copyUp(origin, attrs, data);
+							if (source != null) {
+								policy.copyUp(origin, source, attrs, data);
+							} else {
+								policy.copyUp(origin, attrs, data);
+							}
+							stats.copiedBytes(attrs.size());
 						}
-						stats.copiedBytes(attrs.size());
+						// the copy's data stays open only for the file that is open
+						if (source == null) {
+							FileData written = data;
+							data = null;
+							written.close();
+						}
 					}
-					// the copy's data stays open only for the file that is open
-					if (source == null) {
-						FileData written = data;
-						data = null;
-						written.close();
-					}
+					case SYMLINK -> work.symlink(staged, meta.layer().store.readlink(meta.storePath()), Caller.PROCESS);
+					default -> work.mknod(staged, attrs.type(), attrs.mode(), attrs.rdev(), Caller.PROCESS);
 				}
-				case SYMLINK -> work.symlink(staged, meta.layer().store.readlink(meta.storePath()), Caller.PROCESS);
-				default -> work.mknod(staged, attrs.type(), attrs.mode(), attrs.rdev(), Caller.PROCESS);
+				copyMetadata(meta.layer().store, meta.storePath(), attrs, work, staged, overlay.isPrivileged());
+				identity.keep(node, work, staged);
+				if (linked) {
+					index.add(node, work, staged);
+				}
+				publish(overlay, parent, staged, target);
+			} catch (FsException e) {
+				discard(work, staged);
+				throw e;
+			} finally {
+				// the node gains its overlay branch (on a failure it may have, if the publish got through); every
+				// other name of an indexed file is served by the index from now on
+				lookup.invalidate(linked ? FsPath.ROOT : node.path());
 			}
-			copyMetadata(meta.layer().store, meta.storePath(), attrs, work, staged, overlay.isPrivileged());
-			identity.keep(node, work, staged);
-			if (linked) {
-				index.add(node, work, staged);
-			}
-			publish(overlay, parent, staged, target);
-			published = true;
-		} catch (FsException e) {
-			discard(work, staged);
-			throw e;
+			stats.copyUp();
+			Node upper = lookup.lookup(node.path());
+			FileData kept = data;
+			data = null; // the policy's now: it closes it if it returns other data
+			return new Opened(upper, kept == null ? null : policy.published(kept, target, origin));
 		} finally {
-			if (!published && data != null) {
-				closeQuietly(data);
-			}
-			// the node gains its overlay branch (on a failure it may have, if the publish got through); every other
-			// name of an indexed file is served by the index from now on
-			lookup.invalidate(linked ? FsPath.ROOT : node.path());
-		}
-		stats.copyUp();
-		Node upper;
-		try {
-			upper = lookup.lookup(node.path());
-		} catch (FsException | RuntimeException e) {
 			if (data != null) {
 				closeQuietly(data);
 			}
-			throw e;
 		}
-		return new Opened(upper, data == null ? null : policy.published(data, target, origin));
 	}
 
 	/** Closes data that is given up after a failure, which is the one reported. */
